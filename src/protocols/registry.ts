@@ -1,0 +1,17 @@
+import type { ProtocolModule } from '../sim/types';
+import { broadcast } from './broadcast';
+
+/** Every protocol the app and the CLI offer, in the order they are listed. */
+const PROTOCOLS: readonly ProtocolModule[] = [broadcast];
+
+export function listProtocols(): readonly ProtocolModule[] {
+  return PROTOCOLS;
+}
+
+export function getProtocol(id: string): ProtocolModule | undefined {
+  return PROTOCOLS.find((module) => module.id === id);
+}
+
+export function protocolIds(): string[] {
+  return PROTOCOLS.map((module) => module.id);
+}

@@ -1,0 +1,67 @@
+import { assert } from './assert';
+import type { ClientOp, ClientReply, HistoryEvent, Micros, NodeId, WorkloadConfig } from './types';
+
+/** One simulated client process. Plain data: it is saved in checkpoints. */
+export interface ClientProcess {
+  readonly id: number;
+  /** Jepsen process number: a client whose op timed out carries on as a new process. */
+  process: number;
+  /** Sequence number of the current (or last) op. */
+  seq: number;
+  op: ClientOp | null;
+  target: NodeId;
+  leaderHint: NodeId;
+  /** Increases with every attempt; a timeout for an older attempt is ignored. */
+  attempt: number;
+}
+
+export interface ClientsState {
+  procs: ClientProcess[];
+  nextProcess: number;
+  /** Open-loop arrivals that found every client busy. */
+  shed: number;
+}
+
+export function initialClients(workload: WorkloadConfig | null, nodes: number): ClientsState {
+  const count = workload?.clients ?? 0;
+  const procs: ClientProcess[] = [];
+  for (let id = 0; id < count; id++) {
+    procs.push({ id, process: id, seq: 0, op: null, target: id % nodes, leaderHint: -1, attempt: 0 });
+  }
+  return { procs, nextProcess: count, shed: 0 };
+}
+
+/** The history event that opens an op. */
+export function invocation(proc: ClientProcess, op: ClientOp, at: Micros): HistoryEvent {
+  return withKeyValue({ process: proc.process, type: 'invoke', f: op.f, at }, op.key, op.value);
+}
+
+/** The history event that closes an op after a reply; null when the reply is a redirect. */
+export function completion(proc: ClientProcess, reply: ClientReply, at: Micros): HistoryEvent | null {
+  const op = proc.op;
+  assert(op !== null, 'completion without an open op');
+  if (reply.kind === 'redirect') return null;
+  if (reply.kind === 'fail') return withKeyValue({ process: proc.process, type: 'fail', f: op.f, at }, op.key, op.value);
+  const value = reply.value === undefined ? op.value : reply.value;
+  return withKeyValue({ process: proc.process, type: 'ok', f: op.f, at }, op.key, value);
+}
+
+/** The history event of an op whose outcome is unknown (it timed out). */
+export function indeterminate(proc: ClientProcess, at: Micros): HistoryEvent {
+  const op = proc.op;
+  assert(op !== null, 'timeout without an open op');
+  return withKeyValue({ process: proc.process, type: 'info', f: op.f, at }, op.key, op.value);
+}
+
+function withKeyValue(event: HistoryEvent, key: string | undefined, value: unknown): HistoryEvent {
+  const full: { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } = { ...event };
+  if (key !== undefined) full.key = key;
+  if (value !== undefined) full.value = value;
+  return full;
+}
+
+/** The node a retry goes to: the hinted leader if any, else the next node round the ring. */
+export function retryTarget(proc: ClientProcess, nodes: number): NodeId {
+  if (proc.leaderHint >= 0 && proc.leaderHint !== proc.target) return proc.leaderHint;
+  return (proc.target + 1) % nodes;
+}
