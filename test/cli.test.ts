@@ -25,12 +25,30 @@ describe('splitbrain run', () => {
   it('prints one JSON object with the whole summary', () => {
     const report = runJson('--protocol', 'broadcast', '--seed', '5', '--until', '3s');
     for (const key of [
-      'protocol', 'variant', 'seed', 'nodes', 'simMicros', 'events', 'messagesSent', 'messagesDelivered',
-      'messagesDropped', 'traceHash', 'violations', 'history', 'wallMillis', 'url',
+      'protocol',
+      'variant',
+      'seed',
+      'nodes',
+      'simMicros',
+      'events',
+      'messagesSent',
+      'messagesDelivered',
+      'messagesDropped',
+      'traceHash',
+      'violations',
+      'history',
+      'wallMillis',
+      'url',
     ]) {
       expect(report).toHaveProperty(key);
     }
-    expect(report).toMatchObject({ protocol: 'broadcast', seed: '5', nodes: 5, simMicros: 3_000_000, violations: [] });
+    expect(report).toMatchObject({
+      protocol: 'broadcast',
+      seed: '5',
+      nodes: 5,
+      simMicros: 3_000_000,
+      violations: [],
+    });
     expect(report.history).toMatchObject({ checked: false, linearizable: null });
     expect(report.history.ops).toBeGreaterThan(10);
     expect(report.traceHash).toMatch(/^[0-9a-f]{16}$/);
@@ -46,7 +64,17 @@ describe('splitbrain run', () => {
   });
 
   it('prints a url that reproduces the run exactly', () => {
-    const report = runJson('--protocol', 'broadcast', '--seed', 'x', '--nemesis', '--until', '7s', '--param', 'topology=ring');
+    const report = runJson(
+      '--protocol',
+      'broadcast',
+      '--seed',
+      'x',
+      '--nemesis',
+      '--until',
+      '7s',
+      '--param',
+      'topology=ring',
+    );
     const shared = parseShareFragment(report.url.slice(report.url.indexOf('#')));
     expect(shared?.ok).toBe(true);
     if (!shared?.ok) return;
@@ -57,7 +85,16 @@ describe('splitbrain run', () => {
   });
 
   it('reports the buggy variant failing liveness under loss, with exit code 1', () => {
-    const result = cli('run', '--json', '--protocol', 'broadcast', '--preset', 'lossy', '--variant', 'no-retry');
+    const result = cli(
+      'run',
+      '--json',
+      '--protocol',
+      'broadcast',
+      '--preset',
+      'lossy',
+      '--variant',
+      'no-retry',
+    );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).violations[0].invariant).toBe('liveness');
   });
@@ -82,8 +119,14 @@ describe('bad input gets one clear line on stderr and exit code 2', () => {
     [['run'], /--protocol is required/],
     [['run', '--protocol', 'broadcast', '--bogus'], /bogus/],
     [['run', '--protocol', 'broadcast', '--until', 'soon'], /--until must be a duration/],
-    [['run', '--protocol', 'broadcast', '--nodes', '999'], /--nodes must be a whole number from 1 to 64/],
-    [['run', '--protocol', 'broadcast', '--param', 'maxBatch=0'], /--param maxBatch must be a whole number from 1/],
+    [
+      ['run', '--protocol', 'broadcast', '--nodes', '999'],
+      /--nodes must be a whole number from 1 to 64/,
+    ],
+    [
+      ['run', '--protocol', 'broadcast', '--param', 'maxBatch=0'],
+      /--param maxBatch must be a whole number from 1/,
+    ],
     [['run', '--protocol', 'broadcast', '--param', 'colour=red'], /no parameter "colour"/],
     [['run', '--protocol', 'broadcast', '--variant', 'nope'], /variant/],
     [['run', '--protocol', 'broadcast', '--preset', 'nope'], /no preset "nope"/],

@@ -3,6 +3,7 @@ import { ping } from '../protocols/ping';
 import { listProtocols } from '../protocols/registry';
 import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
+import { TRACE_BYTES_PER_RECORD } from '../sim/trace';
 import type { ProtocolModule, Scenario } from '../sim/types';
 import { parseFlags, parseInteger } from './flags';
 
@@ -23,15 +24,28 @@ interface Measured {
   events: number;
   simMicros: number;
   wallSeconds: number;
+  traceRecords: number;
 }
 
-function timeRun(module: ProtocolModule, scenario: Scenario, untilMicros: number, kernelOnly: boolean): Measured {
-  const options = kernelOnly ? ({ trace: 'off', checkpointEvery: 0 } as const) : ({ trace: 'full' } as const);
+function timeRun(
+  module: ProtocolModule,
+  scenario: Scenario,
+  untilMicros: number,
+  kernelOnly: boolean,
+): Measured {
+  const options = kernelOnly
+    ? ({ trace: 'off', checkpointEvery: 0 } as const)
+    : ({ trace: 'full' } as const);
   const started = process.hrtime.bigint();
   const sim = new Simulation(scenario, module, options);
   sim.runUntil(untilMicros);
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { events: sim.eventCount, simMicros: sim.now, wallSeconds };
+  return {
+    events: sim.eventCount,
+    simMicros: sim.now,
+    wallSeconds,
+    traceRecords: sim.trace.length,
+  };
 }
 
 function median(values: number[]): number {
@@ -67,9 +81,16 @@ export function runBench(runs: number): Record<string, unknown> {
   for (const module of listProtocols()) {
     const scenario = defaultScenario(module, '1');
     const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, false));
-    report[`${module.id}EventsPerSec`] = Math.round(median(measured.map((m) => m.events / m.wallSeconds)));
-    report[`${module.id}SimSpeedup`] = Math.round(median(measured.map((m) => m.simMicros / 1e6 / m.wallSeconds)));
+    report[`${module.id}EventsPerSec`] = Math.round(
+      median(measured.map((m) => m.events / m.wallSeconds)),
+    );
+    report[`${module.id}SimSpeedup`] = Math.round(
+      median(measured.map((m) => m.simMicros / 1e6 / m.wallSeconds)),
+    );
     report[`${module.id}EventsPerRun`] = measured[0]!.events;
+    const { traceRecords, events } = measured[0]!;
+    report[`${module.id}TraceBytesPerEvent`] =
+      Math.round(((traceRecords * TRACE_BYTES_PER_RECORD) / events) * 10) / 10;
     report[`${module.id}Runs`] = measured.length;
   }
   return report;

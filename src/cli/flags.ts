@@ -11,7 +11,9 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new UsageError(`${command}: ${message.replace(/^TypeError \[[A-Z_]+\]: /, '')} (see splitbrain ${command} --help)`);
+    throw new UsageError(
+      `${command}: ${message.replace(/^TypeError \[[A-Z_]+\]: /, '')} (see splitbrain ${command} --help)`,
+    );
   }
 }
 
@@ -38,7 +40,11 @@ export function parseInteger(flag: string, text: string, min: number, max: numbe
 }
 
 /** `--param key=value`, typed by the protocol's ParamSpec. */
-export function parseParam(spec: ParamSpec, protocol: string, text: string): [string, number | boolean | string] {
+export function parseParam(
+  spec: ParamSpec,
+  protocol: string,
+  text: string,
+): [string, number | boolean | string] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--param takes key=value (got "${text}")`);
   const key = text.slice(0, eq);

@@ -33,7 +33,10 @@ export function main(argv: string[]): number {
   }
   const entry = COMMANDS[command];
   try {
-    if (entry === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}, help)`);
+    if (entry === undefined)
+      throw new UsageError(
+        `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}, help)`,
+      );
     return entry.run(rest);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -18,19 +18,31 @@ Options:
   --scenario FILE    start from a scenario JSON file
   --nemesis          draw random faults from the seed (safety phase, then a quiet phase)
   --json             print exactly one JSON object on stdout
+  --trace FILE       also write the whole trace as JSON to FILE
   --help             this text
 
 Exit status: 0 when no invariant was violated, 1 when one was, 2 on bad input.`;
 
 export function runCommand(argv: string[]): number {
-  const { values, positionals } = parseFlags('run', argv, { ...SCENARIO_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean' } });
+  const { values, positionals } = parseFlags('run', argv, {
+    ...SCENARIO_OPTIONS,
+    json: { type: 'boolean' },
+    trace: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   if (values.help) {
     console.log(RUN_HELP);
     return 0;
   }
   if (positionals.length > 0) return unexpected(positionals);
   const { module, scenario, untilMicros } = scenarioFromFlags(values);
-  const report = executeRun(module, scenario, untilMicros);
+  const report = executeRun(
+    module,
+    scenario,
+    untilMicros,
+    { trace: values.trace ? 'full' : 'hash' },
+    values.trace,
+  );
   if (values.json) console.log(JSON.stringify(report));
   else console.log(describe(report));
   return report.violations.length > 0 ? 1 : 0;
@@ -50,7 +62,8 @@ function describe(r: RunReport): string {
   ];
   if (r.stopped) lines.push(`stopped: ${r.stopped}`);
   if (r.violations.length === 0) lines.push('violations: none');
-  for (const v of r.violations) lines.push(`VIOLATION ${v.invariant} at ${v.atMicros} us (event ${v.event}): ${v.message}`);
+  for (const v of r.violations)
+    lines.push(`VIOLATION ${v.invariant} at ${v.atMicros} us (event ${v.event}): ${v.message}`);
   lines.push(`replay: ${r.url}`);
   return lines.join('\n');
 }

@@ -2,7 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { getProtocol, protocolIds } from '../protocols/registry';
 import { LIMITS } from '../sim/limits';
 import { presetScenario } from '../sim/presets';
-import { DEFAULT_NEMESIS, parseScenario, parseScenarioJson, validateForProtocol } from '../sim/scenario';
+import {
+  DEFAULT_NEMESIS,
+  parseScenario,
+  parseScenarioJson,
+  validateForProtocol,
+} from '../sim/scenario';
 import type { ProtocolModule, Scenario } from '../sim/types';
 import { UsageError } from './errors';
 import { parseDuration, parseInteger, parseParam } from './flags';
@@ -39,9 +44,11 @@ export interface BuiltRun {
 }
 
 export function requireProtocol(id: string | undefined): ProtocolModule {
-  if (id === undefined) throw new UsageError(`--protocol is required (protocols: ${protocolIds().join(', ')})`);
+  if (id === undefined)
+    throw new UsageError(`--protocol is required (protocols: ${protocolIds().join(', ')})`);
   const module = getProtocol(id);
-  if (module === undefined) throw new UsageError(`unknown protocol "${id}" (protocols: ${protocolIds().join(', ')})`);
+  if (module === undefined)
+    throw new UsageError(`unknown protocol "${id}" (protocols: ${protocolIds().join(', ')})`);
   return module;
 }
 
@@ -49,11 +56,16 @@ function readScenarioFile(path: string): Scenario {
   let text: string;
   try {
     const size = statSync(path).size;
-    if (size > LIMITS.maxFileBytes) throw new UsageError(`--scenario ${path}: file is ${size} bytes; at most ${LIMITS.maxFileBytes}`);
+    if (size > LIMITS.maxFileBytes)
+      throw new UsageError(
+        `--scenario ${path}: file is ${size} bytes; at most ${LIMITS.maxFileBytes}`,
+      );
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`--scenario ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `--scenario ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const parsed = parseScenarioJson(text);
   if (!parsed.ok) throw new UsageError(`--scenario ${path}: ${parsed.error}`);
@@ -64,7 +76,9 @@ function baseScenario(flags: ScenarioFlags): { module: ProtocolModule; scenario:
   if (flags.scenario !== undefined) {
     const scenario = readScenarioFile(flags.scenario);
     if (flags.protocol !== undefined && flags.protocol !== scenario.protocol) {
-      throw new UsageError(`--protocol ${flags.protocol} disagrees with the scenario file's protocol ${scenario.protocol}`);
+      throw new UsageError(
+        `--protocol ${flags.protocol} disagrees with the scenario file's protocol ${scenario.protocol}`,
+      );
     }
     return { module: requireProtocol(scenario.protocol), scenario };
   }
@@ -77,8 +91,10 @@ function baseScenario(flags: ScenarioFlags): { module: ProtocolModule; scenario:
 /** Defaults, then a preset or a scenario file, then each flag on top; validated at the end. */
 export function scenarioFromFlags(flags: ScenarioFlags): BuiltRun {
   const { module, scenario: base } = baseScenario(flags);
-  if (flags.scenario !== undefined && flags.preset !== undefined) throw new UsageError('use --preset or --scenario, not both');
-  const untilMicros = flags.until === undefined ? base.durationMicros : parseDuration('until', flags.until);
+  if (flags.scenario !== undefined && flags.preset !== undefined)
+    throw new UsageError('use --preset or --scenario, not both');
+  const untilMicros =
+    flags.until === undefined ? base.durationMicros : parseDuration('until', flags.until);
   const params = { ...base.params };
   for (const text of flags.param ?? []) {
     const [key, value] = parseParam(module.params, module.id, text);
@@ -90,9 +106,14 @@ export function scenarioFromFlags(flags: ScenarioFlags): BuiltRun {
     params,
     durationMicros,
     seed: flags.seed ?? base.seed,
-    nodes: flags.nodes === undefined ? base.nodes : parseInteger('nodes', flags.nodes, 1, LIMITS.maxNodes),
+    nodes:
+      flags.nodes === undefined
+        ? base.nodes
+        : parseInteger('nodes', flags.nodes, 1, LIMITS.maxNodes),
     variant: flags.variant === undefined ? base.variant : flags.variant,
-    nemesis: flags.nemesis ? { ...DEFAULT_NEMESIS, safetyMicros: Math.floor((durationMicros * 6) / 10) } : base.nemesis,
+    nemesis: flags.nemesis
+      ? { ...DEFAULT_NEMESIS, safetyMicros: Math.floor((durationMicros * 6) / 10) }
+      : base.nemesis,
   };
   const shaped = parseScenario(draft);
   if (!shaped.ok) throw new UsageError(shaped.error);

@@ -10,7 +10,12 @@ export class AssertionError extends Error {
  * Guard an invariant. The message is a constant and the details are appended only on failure,
  * so a passing assertion on a hot path builds no string.
  */
-export function assert(condition: unknown, message: string, detail?: unknown, detail2?: unknown): asserts condition {
+export function assert(
+  condition: unknown,
+  message: string,
+  detail?: unknown,
+  detail2?: unknown,
+): asserts condition {
   if (condition) return;
   let text = message;
   if (detail !== undefined) text += `: ${String(detail)}`;

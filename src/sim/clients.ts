@@ -26,7 +26,15 @@ export function initialClients(workload: WorkloadConfig | null, nodes: number): 
   const count = workload?.clients ?? 0;
   const procs: ClientProcess[] = [];
   for (let id = 0; id < count; id++) {
-    procs.push({ id, process: id, seq: 0, op: null, target: id % nodes, leaderHint: -1, attempt: 0 });
+    procs.push({
+      id,
+      process: id,
+      seq: 0,
+      op: null,
+      target: id % nodes,
+      leaderHint: -1,
+      attempt: 0,
+    });
   }
   return { procs, nextProcess: count, shed: 0 };
 }
@@ -37,11 +45,16 @@ export function invocation(proc: ClientProcess, op: ClientOp, at: Micros): Histo
 }
 
 /** The history event that closes an op after a reply; null when the reply is a redirect. */
-export function completion(proc: ClientProcess, reply: ClientReply, at: Micros): HistoryEvent | null {
+export function completion(
+  proc: ClientProcess,
+  reply: ClientReply,
+  at: Micros,
+): HistoryEvent | null {
   const op = proc.op;
   assert(op !== null, 'completion without an open op');
   if (reply.kind === 'redirect') return null;
-  if (reply.kind === 'fail') return withKeyValue({ process: proc.process, type: 'fail', f: op.f, at }, op.key, op.value);
+  if (reply.kind === 'fail')
+    return withKeyValue({ process: proc.process, type: 'fail', f: op.f, at }, op.key, op.value);
   const value = reply.value === undefined ? op.value : reply.value;
   return withKeyValue({ process: proc.process, type: 'ok', f: op.f, at }, op.key, value);
 }

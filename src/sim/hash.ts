@@ -9,7 +9,8 @@ export class TraceHasher {
   /** Mix one integer in 0 .. 2^53 (or a negative int32). */
   add(value: number): void {
     const low = value | 0;
-    const high = value > 0x7fffffff || value < -0x80000000 ? Math.floor(value / 4_294_967_296) | 0 : 0;
+    const high =
+      value > 0x7fffffff || value < -0x80000000 ? Math.floor(value / 4_294_967_296) | 0 : 0;
     this.mix(low);
     this.mix(high);
   }

@@ -10,10 +10,17 @@ export const MAX_NEMESIS_FAULTS = 5_000;
  * starts it also ends before the safety phase is over; at most a minority of nodes is down at
  * once, so a correct protocol can still make progress.
  */
-export function drawNemesis(config: NemesisConfig, nodes: number, baseLossPpm: number, rng: Stream): TimedFault[] {
+export function drawNemesis(
+  config: NemesisConfig,
+  nodes: number,
+  baseLossPpm: number,
+  rng: Stream,
+): TimedFault[] {
   assert(config.intervalMicros > 0 && config.safetyMicros > 0, 'nemesis needs positive times');
   const faults: TimedFault[] = [];
-  const kinds = config.kinds.filter((kind) => nodes > 1 || (kind !== 'partition' && kind !== 'cut'));
+  const kinds = config.kinds.filter(
+    (kind) => nodes > 1 || (kind !== 'partition' && kind !== 'cut'),
+  );
   const crashWindows: { node: NodeId; start: Micros; end: Micros }[] = [];
   const minority = Math.floor((nodes - 1) / 2);
   const interval = config.intervalMicros;
@@ -60,7 +67,8 @@ export function drawNemesis(config: NemesisConfig, nodes: number, baseLossPpm: n
         break;
       case 'clock': {
         const node = rng.int(nodes);
-        if (rng.int(2) === 0) add(at, { kind: 'clockJump', node, deltaMicros: rng.range(-1_000_000, 1_000_000) });
+        if (rng.int(2) === 0)
+          add(at, { kind: 'clockJump', node, deltaMicros: rng.range(-1_000_000, 1_000_000) });
         else add(at, { kind: 'clockDrift', node, ppm: rng.range(-200_000, 200_000) });
         break;
       }

@@ -9,7 +9,13 @@ export const DROP_REASON = {
   cutInFlight: 3,
   crashed: 4,
 } as const;
-export const DROP_REASON_NAMES: readonly string[] = ['', 'loss', 'partitioned', 'cut-in-flight', 'crashed'];
+export const DROP_REASON_NAMES: readonly string[] = [
+  '',
+  'loss',
+  'partitioned',
+  'cut-in-flight',
+  'crashed',
+];
 
 export interface NetworkSnapshot {
   readonly group: Int32Array;

@@ -26,7 +26,11 @@ export class Stream implements Rng {
   }
 
   int(bound: number): number {
-    assert(Number.isInteger(bound) && bound >= 1 && bound <= TWO_POW_32, 'rng bound out of range', bound);
+    assert(
+      Number.isInteger(bound) && bound >= 1 && bound <= TWO_POW_32,
+      'rng bound out of range',
+      bound,
+    );
     // Rejection sampling: draws at or above the largest multiple of `bound` are redrawn, so
     // every residue is equally likely.
     const limit = Math.floor(TWO_POW_32 / bound) * bound;

@@ -26,22 +26,34 @@ export function parseShareFragment(fragment: string): ParseResult<SharedRun> | n
   const body = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   if (body.length === 0) return null;
   if (body.length > LIMITS.maxEncodedChars + 64) {
-    return { ok: false, error: `the link is too long (${body.length} characters; at most ${LIMITS.maxEncodedChars})` };
+    return {
+      ok: false,
+      error: `the link is too long (${body.length} characters; at most ${LIMITS.maxEncodedChars})`,
+    };
   }
   const fields = new Map<string, string>();
   for (const part of body.split('&')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) return { ok: false, error: `the link's fragment has a part without a name=value form: "${clip(part)}"` };
+    if (eq <= 0)
+      return {
+        ok: false,
+        error: `the link's fragment has a part without a name=value form: "${clip(part)}"`,
+      };
     fields.set(part.slice(0, eq), part.slice(eq + 1));
   }
   const encoded = fields.get('s');
-  if (encoded === undefined) return { ok: false, error: 'the link has no scenario (expected #s=...&t=...)' };
+  if (encoded === undefined)
+    return { ok: false, error: 'the link has no scenario (expected #s=...&t=...)' };
   const decoded = decodeScenario(encoded);
   if (!decoded.ok) return decoded;
   const cursor = fields.get('t');
-  if (cursor === undefined) return { ok: true, value: { scenario: decoded.value, cursorMicros: null } };
+  if (cursor === undefined)
+    return { ok: true, value: { scenario: decoded.value, cursorMicros: null } };
   if (!/^\d{1,13}$/.test(cursor) || Number(cursor) > LIMITS.maxDurationMicros) {
-    return { ok: false, error: `the link's cursor t must be a whole number of microseconds from 0 to ${LIMITS.maxDurationMicros} (got "${clip(cursor)}")` };
+    return {
+      ok: false,
+      error: `the link's cursor t must be a whole number of microseconds from 0 to ${LIMITS.maxDurationMicros} (got "${clip(cursor)}")`,
+    };
   }
   return { ok: true, value: { scenario: decoded.value, cursorMicros: Number(cursor) } };
 }

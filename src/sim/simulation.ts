@@ -176,7 +176,12 @@ export class Simulation {
   private lastTypeId = -1;
 
   constructor(scenario: Scenario, module: ProtocolModule, options: SimOptions = {}) {
-    assert(scenario.protocol === module.id, 'scenario is for another protocol', scenario.protocol, module.id);
+    assert(
+      scenario.protocol === module.id,
+      'scenario is for another protocol',
+      scenario.protocol,
+      module.id,
+    );
     assert(scenario.nodes >= 1 && scenario.nodes <= LIMITS.maxNodes, 'node count out of bounds');
     this.scenario = scenario;
     this.module = module;
@@ -197,7 +202,10 @@ export class Simulation {
     this.baseLossPpm = scenario.network.default.lossPpm;
     this.world = this.initialWorld();
     this.disks = Array.from({ length: scenario.nodes }, () => new Map<string, unknown>());
-    this.contexts = Array.from({ length: scenario.nodes }, (_, node) => new NodeContext(this, node));
+    this.contexts = Array.from(
+      { length: scenario.nodes },
+      (_, node) => new NodeContext(this, node),
+    );
     this.view = {
       now: 0,
       states: this.world.states,
@@ -232,7 +240,8 @@ export class Simulation {
   /** The state after every event due at or before `target`: restore a checkpoint and replay. */
   seek(target: Micros): void {
     const base = this.lastCheckpoint((c) => c.now <= target && this.canRestore(c));
-    if (!(this.now <= target && this.eventCount >= base.eventCount && this.stopped === null)) this.restore(base);
+    if (!(this.now <= target && this.eventCount >= base.eventCount && this.stopped === null))
+      this.restore(base);
     this.runUntil(target);
   }
 
@@ -240,7 +249,11 @@ export class Simulation {
   seekEvent(count: number): void {
     assert(Number.isInteger(count) && count >= 0, 'seekEvent needs a whole number', count);
     const base = this.lastCheckpoint((c) => c.eventCount <= count && this.canRestore(c));
-    if (!(this.eventCount <= count && this.eventCount >= base.eventCount && this.stopped === null)) {
+    if (!(
+      this.eventCount <= count &&
+      this.eventCount >= base.eventCount &&
+      this.stopped === null
+    )) {
       this.restore(base);
     }
     this.advance(Infinity, count);
@@ -300,17 +313,34 @@ export class Simulation {
   timer(node: NodeId, name: string): { start: Micros; deadline: Micros } | null {
     const id = this.trace.intern(name);
     if (!this.world.timerGen[node]![id]) return null;
-    return { start: this.world.timerStart[node]![id]!, deadline: this.world.timerDeadline[node]![id]! };
+    return {
+      start: this.world.timerStart[node]![id]!,
+      deadline: this.world.timerDeadline[node]![id]!,
+    };
   }
 
   /** Messages in flight at the cursor, in no particular order. */
-  inFlight(): { from: NodeId; to: NodeId; id: number; sentAt: Micros; deliverAt: Micros; msg: Message }[] {
+  inFlight(): {
+    from: NodeId;
+    to: NodeId;
+    id: number;
+    sentAt: Micros;
+    deliverAt: Micros;
+    msg: Message;
+  }[] {
     const q = this.queue;
     const out = [];
     for (const slot of q.slots()) {
       if (q.kind[slot] !== EV.deliver) continue;
       const msg = q.payload[slot] as Message;
-      out.push({ from: q.a[slot]!, to: q.node[slot]!, id: q.b[slot]!, sentAt: q.c[slot]!, deliverAt: q.at[slot]!, msg });
+      out.push({
+        from: q.a[slot]!,
+        to: q.node[slot]!,
+        id: q.b[slot]!,
+        sentAt: q.c[slot]!,
+        deliverAt: q.at[slot]!,
+        msg,
+      });
     }
     return out;
   }
@@ -386,7 +416,13 @@ export class Simulation {
 
   private applyDueInput(target: Micros, nextAt: Micros): boolean {
     const input = this.inputs[this.inputIndex];
-    if (input === undefined || input.event > this.eventCount || input.at > target || nextAt < input.at) return false;
+    if (
+      input === undefined ||
+      input.event > this.eventCount ||
+      input.at > target ||
+      nextAt < input.at
+    )
+      return false;
     this.now = Math.max(this.now, input.at);
     this.inputIndex++;
     this.applyFault(input.action);
@@ -441,7 +477,12 @@ export class Simulation {
 
   /** Called by a node's context. The kernel, not the protocol, says who the sender is. */
   sendFrom(from: NodeId, to: NodeId, msg: Message): void {
-    assert(Number.isInteger(to) && to >= 0 && to < this.scenario.nodes, 'send to an unknown node', from, to);
+    assert(
+      Number.isInteger(to) && to >= 0 && to < this.scenario.nodes,
+      'send to an unknown node',
+      from,
+      to,
+    );
     assert(typeof msg.type === 'string', 'a message without a type from node', from);
     const typeId = this.internType(msg.type);
     this.transmit(from, to, msg, typeId, false);
@@ -451,17 +492,26 @@ export class Simulation {
     }
   }
 
-  private transmit(from: NodeId, to: NodeId, msg: Message, typeId: number, duplicate: boolean): void {
+  private transmit(
+    from: NodeId,
+    to: NodeId,
+    msg: Message,
+    typeId: number,
+    duplicate: boolean,
+  ): void {
     const id = this.counters.nextMessageId++;
     this.counters.messagesSent++;
     const net = this.network;
     const rng = this.networkRng;
-    if (net.blocked(from, to)) return this.dropAtSend(from, to, typeId, id, DROP_REASON.partitioned);
+    if (net.blocked(from, to))
+      return this.dropAtSend(from, to, typeId, id, DROP_REASON.partitioned);
     const policy = net.policy(from, to);
-    if (policy.lossPpm > 0 && rng.chancePpm(policy.lossPpm)) return this.dropAtSend(from, to, typeId, id, DROP_REASON.loss);
+    if (policy.lossPpm > 0 && rng.chancePpm(policy.lossPpm))
+      return this.dropAtSend(from, to, typeId, id, DROP_REASON.loss);
     const deliverAt = from === to ? this.now : net.arrival(from, to, this.now, rng);
     this.trace.record(REC.send, this.now, from, to, typeId, id, deliverAt);
-    if (duplicate) this.trace.record(REC.note, this.now, from, to, this.trace.intern('duplicate'), id, 0);
+    if (duplicate)
+      this.trace.record(REC.note, this.now, from, to, this.trace.intern('duplicate'), id, 0);
     const slot = this.queue.push(deliverAt, EV.deliver, to, from, id, msg);
     this.queue.c[slot] = this.now;
     this.queue.d[slot] = typeId;
@@ -481,7 +531,14 @@ export class Simulation {
     this.trace.record(REC.drop, this.now, from, to, typeId, id, reason);
   }
 
-  private deliver(to: NodeId, from: NodeId, id: number, msg: Message, sentAt: Micros, typeId: number): void {
+  private deliver(
+    to: NodeId,
+    from: NodeId,
+    id: number,
+    msg: Message,
+    sentAt: Micros,
+    typeId: number,
+  ): void {
     const w = this.world;
     let reason = 0;
     if (!w.up[to]) reason = DROP_REASON.crashed;
@@ -491,7 +548,8 @@ export class Simulation {
       this.trace.record(REC.drop, this.now, to, from, typeId, id, reason);
       return;
     }
-    if (w.paused[to]) return this.stall(to, EV.deliver, from, id, { msg, sentAt, typeId } satisfies Held);
+    if (w.paused[to])
+      return this.stall(to, EV.deliver, from, id, { msg, sentAt, typeId } satisfies Held);
     this.counters.messagesDelivered++;
     this.trace.record(REC.deliver, this.now, to, from, typeId, id, sentAt);
     const ctx = this.enterHandler(to);
@@ -502,7 +560,12 @@ export class Simulation {
   // ---- Timers ---------------------------------------------------------------------------------
 
   setTimer(node: NodeId, name: string, localDelay: Micros): void {
-    assert(Number.isInteger(localDelay) && localDelay >= 0, 'timer delay must be a whole number of micros', name, localDelay);
+    assert(
+      Number.isInteger(localDelay) && localDelay >= 0,
+      'timer delay must be a whole number of micros',
+      name,
+      localDelay,
+    );
     const w = this.world;
     const id = this.trace.intern(name);
     const ppm = w.clocks[node]!.ppm;
@@ -560,14 +623,23 @@ export class Simulation {
 
   private addViolation(invariant: string, message: string): void {
     this.violationLog.push({ invariant, atMicros: this.now, event: this.eventCount, message });
-    this.trace.record(REC.violation, this.now, -1, -1, this.trace.intern(invariant), this.eventCount, 0);
+    this.trace.record(
+      REC.violation,
+      this.now,
+      -1,
+      -1,
+      this.trace.intern(invariant),
+      this.eventCount,
+      0,
+    );
     if (this.options.stopOnViolation) this.stopped = `violation of ${invariant}`;
   }
 
   persist(node: NodeId, key: string, value: unknown): void {
     const disk = this.disks[node]!;
     if (value === undefined) disk.delete(key);
-    else disk.set(key, typeof value === 'object' && value !== null ? structuredClone(value) : value);
+    else
+      disk.set(key, typeof value === 'object' && value !== null ? structuredClone(value) : value);
   }
 
   // ---- Faults ---------------------------------------------------------------------------------
@@ -601,7 +673,15 @@ export class Simulation {
       case 'cut':
       case 'uncut':
         this.network.setCut(action.from, action.to, action.kind === 'cut');
-        return this.trace.record(action.kind === 'cut' ? REC.cut : REC.uncut, this.now, action.from, action.to, 0, 0, 0);
+        return this.trace.record(
+          action.kind === 'cut' ? REC.cut : REC.uncut,
+          this.now,
+          action.from,
+          action.to,
+          0,
+          0,
+          0,
+        );
       case 'loss':
         this.network.setAllPolicies((policy) => ({ ...policy, lossPpm: action.ppm }));
         return this.record(REC.loss, -1, action.ppm);
@@ -708,8 +788,20 @@ export class Simulation {
   // ---- Clients --------------------------------------------------------------------------------
 
   reply(node: NodeId, op: ClientOp, result: ClientReply): void {
-    assert(op.client >= 0 && op.client < this.world.clients.procs.length, 'reply to an unknown client', op.client);
-    this.trace.record(REC.reply, this.now, node, op.client, this.trace.intern(result.kind), op.seq, 0);
+    assert(
+      op.client >= 0 && op.client < this.world.clients.procs.length,
+      'reply to an unknown client',
+      op.client,
+    );
+    this.trace.record(
+      REC.reply,
+      this.now,
+      node,
+      op.client,
+      this.trace.intern(result.kind),
+      op.seq,
+      0,
+    );
     const at = this.now + this.scenario.network.clientLatencyMicros;
     this.queue.push(at, EV.clientResponse, node, op.client, op.seq, result);
   }
@@ -726,7 +818,14 @@ export class Simulation {
     const op: ClientOp = { ...next, client, seq: proc.seq };
     proc.op = op;
     this.addHistory(invocation(proc, op, this.now), REC.invoke, client);
-    this.queue.push(this.now + workload.opTimeoutMicros, EV.opTimeout, -1, client, proc.seq, undefined);
+    this.queue.push(
+      this.now + workload.opTimeoutMicros,
+      EV.opTimeout,
+      -1,
+      client,
+      proc.seq,
+      undefined,
+    );
     this.sendAttempt(client, proc.leaderHint >= 0 ? proc.leaderHint : proc.target);
   }
 
@@ -737,7 +836,14 @@ export class Simulation {
     proc.attempt++;
     const arrive = this.now + this.scenario.network.clientLatencyMicros;
     this.queue.push(arrive, EV.clientRequest, target, client, proc.seq, proc.op);
-    this.queue.push(this.now + workload.attemptTimeoutMicros, EV.attemptTimeout, -1, client, proc.attempt, undefined);
+    this.queue.push(
+      this.now + workload.attemptTimeoutMicros,
+      EV.attemptTimeout,
+      -1,
+      client,
+      proc.attempt,
+      undefined,
+    );
   }
 
   private clientRequest(node: NodeId, op: ClientOp): void {
@@ -788,7 +894,8 @@ export class Simulation {
     proc.op = null;
     proc.attempt++;
     const workload = this.scenario.workload!;
-    if (workload.mode === 'closed') this.queue.push(this.now + workload.thinkMicros, EV.clientStart, -1, client, 0, undefined);
+    if (workload.mode === 'closed')
+      this.queue.push(this.now + workload.thinkMicros, EV.clientStart, -1, client, 0, undefined);
   }
 
   private openLoopArrival(): void {
@@ -805,7 +912,14 @@ export class Simulation {
     const rate = this.scenario.workload!.ratePerSec;
     if (rate <= 0) return;
     const mean = Math.max(1, Math.floor(PPM / rate));
-    this.queue.push(this.now + this.streams.get('workload').range(1, 2 * mean), EV.arrival, -1, 0, 0, undefined);
+    this.queue.push(
+      this.now + this.streams.get('workload').range(1, 2 * mean),
+      EV.arrival,
+      -1,
+      0,
+      0,
+      undefined,
+    );
   }
 
   private addHistory(event: HistoryEvent, kind: RecordKind, client: number): void {
@@ -859,7 +973,14 @@ export class Simulation {
     if (workload.mode === 'open') return this.scheduleArrival();
     // Closed-loop clients start a little apart, so they do not all speak at once.
     for (const proc of this.world.clients.procs) {
-      this.queue.push(this.now + this.streams.get('workload').range(0, workload.thinkMicros), EV.clientStart, -1, proc.id, 0, undefined);
+      this.queue.push(
+        this.now + this.streams.get('workload').range(0, workload.thinkMicros),
+        EV.clientStart,
+        -1,
+        proc.id,
+        0,
+        undefined,
+      );
     }
   }
 
@@ -893,7 +1014,11 @@ export class Simulation {
 
   /** A checkpoint behind the cursor always; one ahead while its past is still known. */
   private canRestore(c: Checkpoint): boolean {
-    return this.trace.canRestore(c.trace.length) && this.historyLog.canMoveTo(c.historyLength) && this.violationLog.canMoveTo(c.violationsLength);
+    return (
+      this.trace.canRestore(c.trace.length) &&
+      this.historyLog.canMoveTo(c.historyLength) &&
+      this.violationLog.canMoveTo(c.violationsLength)
+    );
   }
 
   private restore(c: Checkpoint): void {

@@ -44,7 +44,9 @@ export const TRACE_BYTES_PER_RECORD = 1 + 8 + 2 + 2 + 2 + 8 + 8;
 
 export class TraceBoundError extends Error {
   constructor(bound: number) {
-    super(`trace bound reached: more than ${bound} records (use trace mode "hash" for longer runs)`);
+    super(
+      `trace bound reached: more than ${bound} records (use trace mode "hash" for longer runs)`,
+    );
     this.name = 'TraceBoundError';
   }
 }
@@ -101,7 +103,15 @@ export class Trace {
     return id;
   }
 
-  record(kind: RecordKind, at: Micros, node: number, peer: number, name: number, value: number, extra: number): void {
+  record(
+    kind: RecordKind,
+    at: Micros,
+    node: number,
+    peer: number,
+    name: number,
+    value: number,
+    extra: number,
+  ): void {
     if (this.mode === 'off') return;
     const hasher = this.hasher;
     hasher.add(kind);
@@ -136,6 +146,13 @@ export class Trace {
     return this.hasher.digest();
   }
 
+  /** Records [from, to) as plain objects, for JSON export. */
+  slice(from = 0, to = this.length): TraceRecord[] {
+    const out: TraceRecord[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.length); i++) out.push(this.get(i));
+    return out;
+  }
+
   get(i: number): TraceRecord {
     assert(this.mode === 'full' && i >= 0 && i < this.length, 'no such trace record', i);
     return {
@@ -155,7 +172,11 @@ export class Trace {
 
   /** Move to a saved point: back, or forward while the records past the cursor are valid. */
   restore(saved: { length: number; hash: readonly [number, number] }): void {
-    assert(this.canRestore(saved.length), 'trace records past the cursor are unknown', saved.length);
+    assert(
+      this.canRestore(saved.length),
+      'trace records past the cursor are unknown',
+      saved.length,
+    );
     this.length = saved.length;
     this.hasher.restore(saved.hash);
   }
@@ -187,7 +208,10 @@ export class Trace {
   }
 }
 
-function grown<T extends Uint8Array | Int16Array | Uint16Array | Float64Array>(target: T, source: T): T {
+function grown<T extends Uint8Array | Int16Array | Uint16Array | Float64Array>(
+  target: T,
+  source: T,
+): T {
   target.set(source as never);
   return target;
 }

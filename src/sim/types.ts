@@ -86,7 +86,12 @@ export type ParamDef =
       readonly default: number;
       readonly unit?: string;
     }
-  | { readonly kind: 'bool'; readonly label: string; readonly help: string; readonly default: boolean }
+  | {
+      readonly kind: 'bool';
+      readonly label: string;
+      readonly help: string;
+      readonly default: boolean;
+    }
   | {
       readonly kind: 'enum';
       readonly label: string;
@@ -131,7 +136,10 @@ export interface WorkloadSpec {
 }
 
 /** Liveness, judged once after the quiet phase. A message saying what did not happen, or null. */
-export type LivenessCheck<S> = (cluster: ClusterView<S>, history: readonly HistoryEvent[]) => string | null;
+export type LivenessCheck<S> = (
+  cluster: ClusterView<S>,
+  history: readonly HistoryEvent[],
+) => string | null;
 
 /** Summary of one node for the views. */
 export interface NodeSummary {
@@ -212,7 +220,11 @@ export interface LinkPolicy {
 export interface NetworkConfig {
   readonly default: LinkPolicy;
   /** Per-link overrides, `from -> to`. */
-  readonly links: readonly { readonly from: NodeId; readonly to: NodeId; readonly policy: LinkPolicy }[];
+  readonly links: readonly {
+    readonly from: NodeId;
+    readonly to: NodeId;
+    readonly policy: LinkPolicy;
+  }[];
   /** One-way latency between a client and any node. */
   readonly clientLatencyMicros: Micros;
 }

@@ -18,7 +18,9 @@ describe('event queue', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 300 }), (times) => {
         const queue = new EventQueue(1_000, 4);
         times.forEach((at, i) => queue.push(at, 1, 0, i, 0, null));
-        const expected = times.map((at, i) => [at, i] as [number, number]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+        const expected = times
+          .map((at, i) => [at, i] as [number, number])
+          .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
         expect(drain(queue)).toEqual(expected);
       }),
     );
@@ -26,23 +28,26 @@ describe('event queue', () => {
 
   it('recycles slots and keeps order when pushes and pops interleave', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { maxLength: 400 }), (ops) => {
-        const queue = new EventQueue(1_000, 2);
-        const model: [number, number][] = [];
-        let label = 0;
-        for (const [isPush, at] of ops) {
-          if (isPush || model.length === 0) {
-            queue.push(at, 1, 0, label, 0, null);
-            model.push([at, label++]);
-            model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-          } else {
-            const slot = queue.pop();
-            expect([queue.at[slot], queue.a[slot]]).toEqual(model.shift());
-            queue.release(slot);
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { maxLength: 400 }),
+        (ops) => {
+          const queue = new EventQueue(1_000, 2);
+          const model: [number, number][] = [];
+          let label = 0;
+          for (const [isPush, at] of ops) {
+            if (isPush || model.length === 0) {
+              queue.push(at, 1, 0, label, 0, null);
+              model.push([at, label++]);
+              model.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+            } else {
+              const slot = queue.pop();
+              expect([queue.at[slot], queue.a[slot]]).toEqual(model.shift());
+              queue.release(slot);
+            }
           }
-        }
-        expect(queue.size).toBe(model.length);
-      }),
+          expect(queue.size).toBe(model.length);
+        },
+      ),
     );
   });
 

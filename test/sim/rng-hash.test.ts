@@ -17,13 +17,18 @@ describe('random streams', () => {
 
   it('draw integers inside their bounds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), fc.string(), (min, width, seed) => {
-        const rng = new Stream(seed, 'x');
-        for (let i = 0; i < 20; i++) {
-          const v = rng.range(min, min + width);
-          expect(Number.isInteger(v) && v >= min && v <= min + width).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: -1e6, max: 1e6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.string(),
+        (min, width, seed) => {
+          const rng = new Stream(seed, 'x');
+          for (let i = 0; i < 20; i++) {
+            const v = rng.range(min, min + width);
+            expect(Number.isInteger(v) && v >= min && v <= min + width).toBe(true);
+          }
+        },
+      ),
     );
   });
 

@@ -7,7 +7,11 @@ import type { Scenario } from '../../src/sim/types';
 import { network, probe, scenarioFor, type ProbeState } from '../helpers';
 
 const nemesisScenario = (seed: string): Scenario =>
-  scenarioFor(broadcast, { seed, nemesis: DEFAULT_NEMESIS, network: network({ latency: { kind: 'uniform', minMicros: 1_000, maxMicros: 9_000 } }) });
+  scenarioFor(broadcast, {
+    seed,
+    nemesis: DEFAULT_NEMESIS,
+    network: network({ latency: { kind: 'uniform', minMicros: 1_000, maxMicros: 9_000 } }),
+  });
 
 function hashOf(scenario: Scenario, until = scenario.durationMicros): string {
   const sim = new Simulation(scenario, broadcast);
@@ -109,30 +113,53 @@ describe('nodes', () => {
 
   it('a restarted node recovers only what it persisted; an amnesia restart recovers nothing', () => {
     const restart = probeRun(
-      { faults: [{ at: 35_000, action: { kind: 'crash', node: 2 } }, { at: 50_000, action: { kind: 'restart', node: 2 } }] },
+      {
+        faults: [
+          { at: 35_000, action: { kind: 'crash', node: 2 } },
+          { at: 50_000, action: { kind: 'restart', node: 2 } },
+        ],
+      },
       55_000,
     );
     expect(stateOf(restart, 2).recoveredCounter).toBe(3);
     // Probes 1-3 arrived before the crash and were volatile; probe 4 arrived while it was down.
     expect(stateOf(restart, 2).received).toEqual([[0, 5]]);
-    const amnesia = probeRun({ faults: [{ at: 35_000, action: { kind: 'amnesia', node: 2 } }] }, 55_000);
+    const amnesia = probeRun(
+      { faults: [{ at: 35_000, action: { kind: 'amnesia', node: 2 } }] },
+      55_000,
+    );
     expect(stateOf(amnesia, 2).recoveredCounter).toBeNull();
   });
 
   it('a paused node holds its messages and timers until it resumes, then handles them in order', () => {
     const sim = probeRun(
-      { faults: [{ at: 15_000, action: { kind: 'pause', node: 1 } }, { at: 45_000, action: { kind: 'resume', node: 1 } }] },
+      {
+        faults: [
+          { at: 15_000, action: { kind: 'pause', node: 1 } },
+          { at: 45_000, action: { kind: 'resume', node: 1 } },
+        ],
+      },
       44_000,
     );
     expect(stateOf(sim, 1).received).toEqual([[0, 1]]);
     sim.runUntil(45_000);
-    expect(stateOf(sim, 1).received).toEqual([[0, 1], [0, 2], [0, 3], [0, 4]]);
+    expect(stateOf(sim, 1).received).toEqual([
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [0, 4],
+    ]);
     expect(stateOf(sim, 1).ticks.at(-1)).toBe(45_000);
   });
 
   it("a node's timers run on its local clock: offset moves now, drift stretches delays", () => {
     const sim = probeRun(
-      { faults: [{ at: 0, action: { kind: 'clockDrift', node: 1, ppm: 250_000 } }, { at: 0, action: { kind: 'clockJump', node: 2, deltaMicros: 5_000_000 } }] },
+      {
+        faults: [
+          { at: 0, action: { kind: 'clockDrift', node: 1, ppm: 250_000 } },
+          { at: 0, action: { kind: 'clockJump', node: 2, deltaMicros: 5_000_000 } },
+        ],
+      },
       100_000,
     );
     // Node 1's clock runs 25% fast: its 10 ms ticks come every 8 ms of real time.
@@ -143,11 +170,15 @@ describe('nodes', () => {
 
   it('the kernel, not the protocol, names the sender', () => {
     const sim = probeRun({}, 30_000);
-    for (const node of [1, 2]) expect(stateOf(sim, node).received.every(([from]) => from === 0)).toBe(true);
+    for (const node of [1, 2])
+      expect(stateOf(sim, node).received.every(([from]) => from === 0)).toBe(true);
   });
 
   it('a handler that throws stops the run with a handler-error violation', () => {
-    const sim = new Simulation(scenarioFor(probe, { params: { tickMicros: 10_000, throwAt: 3 } }), probe);
+    const sim = new Simulation(
+      scenarioFor(probe, { params: { tickMicros: 10_000, throwAt: 3 } }),
+      probe,
+    );
     sim.runUntil(100_000);
     expect(sim.stopped).toMatch(/probe handler threw/);
     expect(sim.violations[0]).toMatchObject({ invariant: HANDLER_ERROR, atMicros: 30_000 });
@@ -156,7 +187,10 @@ describe('nodes', () => {
 
 describe('network', () => {
   it('partitions block messages both ways, and a cut blocks one direction only', () => {
-    const partitioned = probeRun({ faults: [{ at: 0, action: { kind: 'partition', groups: [[0], [1, 2]] } }] }, 50_000);
+    const partitioned = probeRun(
+      { faults: [{ at: 0, action: { kind: 'partition', groups: [[0], [1, 2]] } }] },
+      50_000,
+    );
     expect(stateOf(partitioned, 1).received).toEqual([]);
     const cut = probeRun({ faults: [{ at: 0, action: { kind: 'cut', from: 0, to: 2 } }] }, 50_000);
     expect(stateOf(cut, 1).received.length).toBe(4);
@@ -166,7 +200,10 @@ describe('network', () => {
   it('a message in flight dies if its link is cut when it arrives', () => {
     // Latency 5 ms: the probe sent at 10 ms would arrive at 15 ms; the cut at 12 ms kills it.
     const sim = probeRun(
-      { network: network({ latency: { kind: 'constant', micros: 5_000 } }), faults: [{ at: 12_000, action: { kind: 'cut', from: 0, to: 1 } }] },
+      {
+        network: network({ latency: { kind: 'constant', micros: 5_000 } }),
+        faults: [{ at: 12_000, action: { kind: 'cut', from: 0, to: 1 } }],
+      },
       14_000,
     );
     sim.runUntil(16_000);
@@ -176,18 +213,39 @@ describe('network', () => {
 
   it('FIFO links deliver in send order; reordering links may not; loss and duplication happen at their rates', () => {
     const jitter = { latency: { kind: 'uniform', minMicros: 0, maxMicros: 50_000 } } as const;
-    const fifo = probeRun({ network: network(jitter), params: { tickMicros: 1_000, throwAt: -1 } }, 500_000);
+    const fifo = probeRun(
+      { network: network(jitter), params: { tickMicros: 1_000, throwAt: -1 } },
+      500_000,
+    );
     const payloads = stateOf(fifo, 1).received.map(([, p]) => p);
     expect(payloads).toEqual([...payloads].sort((x, y) => x - y));
-    const reorder = probeRun({ network: network({ ...jitter, reorder: true }), params: { tickMicros: 1_000, throwAt: -1 } }, 500_000);
+    const reorder = probeRun(
+      {
+        network: network({ ...jitter, reorder: true }),
+        params: { tickMicros: 1_000, throwAt: -1 },
+      },
+      500_000,
+    );
     const reordered = stateOf(reorder, 1).received.map(([, p]) => p);
     expect(reordered).not.toEqual([...reordered].sort((x, y) => x - y));
-    const lossy = probeRun({ network: network({ lossPpm: 500_000 }), params: { tickMicros: 1_000, throwAt: -1 } }, 1_000_000);
+    const lossy = probeRun(
+      { network: network({ lossPpm: 500_000 }), params: { tickMicros: 1_000, throwAt: -1 } },
+      1_000_000,
+    );
     const got = stateOf(lossy, 1).received.length;
     expect(got).toBeGreaterThan(420);
     expect(got).toBeLessThan(580);
     const dup = probeRun({ network: network({ duplicatePpm: 1_000_000 }) }, 50_000);
-    expect(stateOf(dup, 1).received).toEqual([[0, 1], [0, 1], [0, 2], [0, 2], [0, 3], [0, 3], [0, 4], [0, 4]]);
+    expect(stateOf(dup, 1).received).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 2],
+      [0, 2],
+      [0, 3],
+      [0, 3],
+      [0, 4],
+      [0, 4],
+    ]);
   });
 });
 

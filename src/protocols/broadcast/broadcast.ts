@@ -9,7 +9,8 @@ export const NO_RETRY = 'no-retry';
 
 /** Neighbours by topology: everyone (mesh) or the two nodes beside it on a ring. */
 export function neighboursOf(self: NodeId, nodes: number, topology: string): NodeId[] {
-  if (topology === 'mesh' || nodes <= 3) return Array.from({ length: nodes }, (_, i) => i).filter((i) => i !== self);
+  if (topology === 'mesh' || nodes <= 3)
+    return Array.from({ length: nodes }, (_, i) => i).filter((i) => i !== self);
   assert(topology === 'ring', 'unknown topology', topology);
   return [(self + nodes - 1) % nodes, (self + 1) % nodes];
 }
@@ -27,14 +28,21 @@ export function initBroadcast(ctx: Ctx, params: ParamValues): BroadcastState {
 }
 
 /** After a restart: reload the values from disk and offer all of them to every neighbour again. */
-export function recoverBroadcast(ctx: Ctx, disk: ReadonlyMap<string, unknown>, params: ParamValues): BroadcastState {
+export function recoverBroadcast(
+  ctx: Ctx,
+  disk: ReadonlyMap<string, unknown>,
+  params: ParamValues,
+): BroadcastState {
   const state = initBroadcast(ctx, params);
   for (const key of disk.keys()) {
-    if (key.startsWith(VALUE_KEY_PREFIX)) addValue(state, Number(key.slice(VALUE_KEY_PREFIX.length)));
+    if (key.startsWith(VALUE_KEY_PREFIX))
+      addValue(state, Number(key.slice(VALUE_KEY_PREFIX.length)));
   }
-  for (const value of state.values) for (const peer of state.neighbours) state.unacked[peer]!.add(value);
+  for (const value of state.values)
+    for (const peer of state.neighbours) state.unacked[peer]!.add(value);
   // A node whose disk is gone asks its neighbours for everything they hold.
-  if (disk.size === 0) for (const peer of state.neighbours) ctx.send(peer, { type: 'sync_request' });
+  if (disk.size === 0)
+    for (const peer of state.neighbours) ctx.send(peer, { type: 'sync_request' });
   return state;
 }
 
@@ -63,7 +71,12 @@ export function onBroadcastClientOp(ctx: Ctx, state: BroadcastState, op: ClientO
   ctx.reply(op, { kind: 'ok', value: [...state.values].sort((x, y) => x - y) });
 }
 
-export function onBroadcastMessage(ctx: Ctx, state: BroadcastState, from: NodeId, msg: BroadcastMsg): void {
+export function onBroadcastMessage(
+  ctx: Ctx,
+  state: BroadcastState,
+  from: NodeId,
+  msg: BroadcastMsg,
+): void {
   switch (msg.type) {
     case 'gossip':
       for (const value of msg.values) learn(ctx, state, value, from);

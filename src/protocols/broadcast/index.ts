@@ -31,7 +31,8 @@ const workload: WorkloadConfig = {
 export const broadcast: ProtocolModule<BroadcastState, BroadcastMsg> = {
   id: 'broadcast',
   title: 'Broadcast (gossip with retries)',
-  summary: 'Every node must eventually hold every broadcast value, despite loss, partitions and crashes.',
+  summary:
+    'Every node must eventually hold every broadcast value, despite loss, partitions and crashes.',
   params: {
     gossipIntervalMicros: {
       kind: 'int',
@@ -61,7 +62,8 @@ export const broadcast: ProtocolModule<BroadcastState, BroadcastMsg> = {
   variants: {
     [NO_RETRY]: {
       label: 'BUG: no retries',
-      explanation: 'Each value is gossiped once and forgotten, acknowledged or not: one lost message loses it for that node.',
+      explanation:
+        'Each value is gossiped once and forgotten, acknowledged or not: one lost message loses it for that node.',
     },
   },
   defaults: { nodes: 5, workload },

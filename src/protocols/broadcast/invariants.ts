@@ -13,7 +13,8 @@ interface ValidityMemory {
 function ingestInvocations(memory: ValidityMemory, history: readonly HistoryEvent[]): void {
   for (let i = memory.historySeen; i < history.length; i++) {
     const event = history[i]!;
-    if (event.type === 'invoke' && event.f === 'broadcast') memory.invoked.add(event.value as number);
+    if (event.type === 'invoke' && event.f === 'broadcast')
+      memory.invoked.add(event.value as number);
   }
   memory.historySeen = history.length;
 }
@@ -33,7 +34,8 @@ export const validity: Invariant<BroadcastState, ValidityMemory> = {
     if (from > state.values.length) from = 0; // the node restarted and reloaded its values
     for (let i = from; i < state.values.length; i++) {
       const value = state.values[i]!;
-      if (!memory.invoked.has(value)) return `node n${node} holds ${value}, which no client broadcast`;
+      if (!memory.invoked.has(value))
+        return `node n${node} holds ${value}, which no client broadcast`;
     }
     memory.checked[node] = state.values.length;
     return null;
@@ -44,7 +46,10 @@ export const validity: Invariant<BroadcastState, ValidityMemory> = {
  * Liveness, after the quiet phase: every value whose broadcast was acknowledged is held by every
  * node that is up.
  */
-export function everyAckedValueEverywhere(cluster: ClusterView<BroadcastState>, history: readonly HistoryEvent[]): string | null {
+export function everyAckedValueEverywhere(
+  cluster: ClusterView<BroadcastState>,
+  history: readonly HistoryEvent[],
+): string | null {
   const acked: number[] = [];
   for (const event of history) {
     if (event.f === 'broadcast' && event.type === 'ok') acked.push(event.value as number);

@@ -16,7 +16,14 @@ export const ping: ProtocolModule<PingState, Message> = {
   title: 'Ping ring (kernel benchmark)',
   summary: 'Tokens circulate round a ring; every delivery forwards one.',
   params: {
-    tokens: { kind: 'int', label: 'Tokens per node', help: 'Messages each node starts', min: 1, max: 1000, default: 8 },
+    tokens: {
+      kind: 'int',
+      label: 'Tokens per node',
+      help: 'Messages each node starts',
+      min: 1,
+      max: 1000,
+      default: 8,
+    },
   },
   variants: {},
   defaults: { nodes: 5, workload: null },
