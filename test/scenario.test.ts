@@ -943,9 +943,16 @@ function actionArb(nodes: number): fc.Arbitrary<FaultAction> {
     }) as fc.Arbitrary<FaultAction>,
     groups.map((gs): FaultAction => ({ kind: 'partition', groups: gs })),
     fc.constant<FaultAction>({ kind: 'heal' }),
+    // A cut joins two different nodes: `to` is `from` plus a non-zero offset round the ring.
     fc
-      .record({ kind: fc.constantFrom('cut', 'uncut'), from: node, to: node })
-      .filter((cut) => cut.from !== cut.to) as fc.Arbitrary<FaultAction>,
+      .record({
+        kind: fc.constantFrom('cut', 'uncut'),
+        from: node,
+        offset: fc.integer({ min: 1, max: Math.max(1, nodes - 1) }),
+      })
+      .map(({ kind, from, offset }): FaultAction =>
+        nodes === 1 ? { kind: 'heal' } : { kind, from, to: (from + offset) % nodes },
+      ),
     fc.integer({ min: 0, max: 1_000_000 }).map((ppm): FaultAction => ({ kind: 'loss', ppm })),
     latencyArb(100_000).map((latency): FaultAction => ({ kind: 'latency', latency })),
     fc
