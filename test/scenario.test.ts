@@ -56,6 +56,7 @@ const WORKLOAD: WorkloadConfig = {
   attemptTimeoutMicros: 200_000,
   opTimeoutMicros: 1_000_000,
   stopMicros: null,
+  mix: {},
 };
 
 const PROTOCOL = {
@@ -634,6 +635,30 @@ describe('validateForProtocol', () => {
     expect({ ...result.value, params: {} }).toEqual({ ...richScenario(), params: {} });
   });
 
+  it('accepts a workload mix over the ops the protocol offers, and rejects others', () => {
+    const info = { ...PROTOCOL, workload: { defaultMix: { get: 1, put: 1 } } };
+    const withMix = (mix: Record<string, number>) =>
+      validateForProtocol(
+        shaped((s) => (s.workload = { ...WORKLOAD, mix })),
+        info,
+      );
+    expect(withMix({ get: 3, put: 1 }).ok).toBe(true);
+    expect(errorOf(withMix({ get: 1, scan: 2 }))).toContain(
+      'scenario.workload.mix.scan: unknown op (ops: get, put)',
+    );
+    expect(errorOf(withMix({ get: 0, put: 0 }))).toContain(
+      'must give at least one op a weight above 0',
+    );
+    expect(
+      errorOf(
+        validateForProtocol(
+          shaped((s) => (s.workload = { ...WORKLOAD, mix: { get: 1 } })),
+          PROTOCOL,
+        ),
+      ),
+    ).toContain('raft has no configurable op mix');
+  });
+
   it('accepts a null variant and empty params', () => {
     const result = validateForProtocol(
       shaped((s) => ((s.variant = null), (s.params = {}))),
@@ -1015,6 +1040,13 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         attemptTimeoutMicros: fc.integer({ min: 1, max: 10_000_000 }),
         opTimeoutMicros: fc.integer({ min: 1, max: 10_000_000 }),
         stopMicros: fc.option(fc.integer({ min: 0, max: duration })),
+        mix: fc.dictionary(
+          fc.constantFrom('get', 'put', 'append', 'cas', 'read'),
+          fc.integer({ min: 0, max: 1_000 }),
+          {
+            maxKeys: 5,
+          },
+        ),
       }),
     );
     const nemesis = fc.option(

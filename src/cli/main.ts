@@ -1,4 +1,5 @@
 import { BENCH_HELP, benchCommand } from './bench';
+import { CHECK_HELP, checkCommand } from './check';
 import { EXIT_USAGE, UsageError } from './errors';
 import { LIST_HELP, listCommand } from './list';
 import { RUN_HELP, runCommand } from './run';
@@ -10,6 +11,7 @@ Usage: splitbrain <command> [options]
 Commands:
   run     run one scenario and report (trace hash, violations, replay URL)
   list    list protocols, their parameters, variants and presets
+  check   check a client history file for linearizability (Jepsen log or EDN maps)
   bench   measure kernel and protocol speed
   help    show help for a command: splitbrain help run
 
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => number; help: string }
   run: { run: runCommand, help: RUN_HELP },
   list: { run: listCommand, help: LIST_HELP },
   bench: { run: benchCommand, help: BENCH_HELP },
+  check: { run: checkCommand, help: CHECK_HELP },
 };
 
 export function main(argv: string[]): number {

@@ -1,4 +1,5 @@
 import { assert } from './assert';
+import type { Stream } from './rng';
 import type { ClientOp, ClientReply, HistoryEvent, Micros, NodeId, WorkloadConfig } from './types';
 
 /** One simulated client process. Plain data: it is saved in checkpoints. */
@@ -77,4 +78,28 @@ function withKeyValue(event: HistoryEvent, key: string | undefined, value: unkno
 export function retryTarget(proc: ClientProcess, nodes: number): NodeId {
   if (proc.leaderHint >= 0 && proc.leaderHint !== proc.target) return proc.leaderHint;
   return (proc.target + 1) % nodes;
+}
+
+/**
+ * Draw an op name by weight: the scenario's mix if it names any op, else the protocol's
+ * default mix; undefined when the protocol has none (it then picks ops itself). Names are taken
+ * in sorted order, so the draw does not depend on how the mix object was written.
+ */
+export function drawOpName(
+  rng: Stream,
+  mix: Readonly<Record<string, number>>,
+  defaults: Readonly<Record<string, number>> | undefined,
+): string | undefined {
+  const weights = Object.keys(mix).length > 0 ? mix : defaults;
+  if (weights === undefined) return undefined;
+  const names = Object.keys(weights).sort();
+  let total = 0;
+  for (const name of names) total += weights[name]!;
+  assert(total > 0, 'an op mix needs a weight above 0');
+  let draw = rng.int(total);
+  for (const name of names) {
+    draw -= weights[name]!;
+    if (draw < 0) return name;
+  }
+  return names[names.length - 1];
 }

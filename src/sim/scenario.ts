@@ -201,6 +201,24 @@ const nemesisSchema = strict(
   'null or an object',
 );
 
+const PARAM_NAME_TEXT = 'a parameter name must be a letter then letters, digits or _ (at most 64)';
+
+const MAX_MIX_WEIGHT = 1_000;
+const MAX_MIX_OPS = 16;
+const MIX_NAME_TEXT = 'an op name must be a letter then letters, digits or _ (at most 64)';
+
+/** zod's record silently drops an own `__proto__` key; a scenario that holds one is rejected instead. */
+const noProtoKey = z.unknown().superRefine((input, ctx) => {
+  if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: PARAM_NAME_TEXT,
+      path: ['__proto__'],
+      input: '__proto__',
+    });
+  }
+});
+
 const workloadSchema = strict(
   {
     clients: int(0, LIMITS.maxClients),
@@ -214,25 +232,22 @@ const workloadSchema = strict(
       LIMITS.maxDurationMicros,
       `null or an integer from 0 to ${LIMITS.maxDurationMicros}`,
     ).nullable(),
+    mix: noProtoKey.pipe(
+      z
+        .record(
+          z.string().regex(PARAM_NAME, { error: MIX_NAME_TEXT }),
+          int(0, MAX_MIX_WEIGHT, `a whole-number weight from 0 to ${MAX_MIX_WEIGHT}`),
+          { error: 'must be an object of op weights, like {"get": 3, "put": 1}' },
+        )
+        .refine((mix) => Object.keys(mix).length <= MAX_MIX_OPS, {
+          error: `must name at most ${MAX_MIX_OPS} ops`,
+        }),
+    ),
   },
   'null or an object',
 );
 
 const PARAM_VALUE_TEXT = `an integer, true, false or a string of at most ${LIMITS.maxStringLength} characters`;
-
-const PARAM_NAME_TEXT = 'a parameter name must be a letter then letters, digits or _ (at most 64)';
-
-/** zod's record silently drops an own `__proto__` key; a scenario that holds one is rejected instead. */
-const noProtoKey = z.unknown().superRefine((input, ctx) => {
-  if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: PARAM_NAME_TEXT,
-      path: ['__proto__'],
-      input: '__proto__',
-    });
-  }
-});
 
 const paramsRecord = z
   .record(
@@ -562,6 +577,8 @@ export interface ProtocolInfo {
   readonly id: string;
   readonly params: ParamSpec;
   readonly variants: Readonly<Record<string, unknown>>;
+  /** The ops its workload offers, with their default weights (absent: no configurable mix). */
+  readonly workload?: { readonly defaultMix?: Readonly<Record<string, number>> };
 }
 
 /**
@@ -594,8 +611,32 @@ export function validateForProtocol(s: Scenario, info: ProtocolInfo): ParseResul
     const accepted = paramProblem(info.params[key]!, value);
     if (accepted !== null) problems.push({ path, message: accepted, got: { value } });
   }
+  mixProblems(s, info, problems);
   if (problems.length > 0) return fromProblems(problems);
   return { ok: true, value: { ...s, params: completeParams(info.params, s.params) } };
+}
+
+/** A workload mix may only weigh ops the protocol offers, and must leave one op possible. */
+function mixProblems(s: Scenario, info: ProtocolInfo, problems: Problem[]): void {
+  const mix = s.workload?.mix ?? {};
+  const names = Object.keys(mix);
+  if (names.length === 0) return;
+  const offered = Object.keys(info.workload?.defaultMix ?? {});
+  for (const name of names) {
+    if (!offered.includes(name)) {
+      const accepted =
+        offered.length === 0
+          ? `${info.id} has no configurable op mix`
+          : `ops: ${offered.join(', ')}`;
+      problems.push({ path: ['workload', 'mix', name], message: `unknown op (${accepted})` });
+    }
+  }
+  if (names.every((name) => mix[name] === 0)) {
+    problems.push({
+      path: ['workload', 'mix'],
+      message: 'must give at least one op a weight above 0',
+    });
+  }
 }
 
 function variantMessage(info: ProtocolInfo): string {

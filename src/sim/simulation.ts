@@ -1,6 +1,7 @@
 import { AssertionError, assert } from './assert';
 import {
   completion,
+  drawOpName,
   indeterminate,
   initialClients,
   invocation,
@@ -487,7 +488,7 @@ export class Simulation {
     const typeId = this.internType(msg.type);
     this.transmit(from, to, msg, typeId, false);
     const policy = this.network.policy(from, to);
-    if (policy.duplicatePpm > 0 && this.streams.get('network').chancePpm(policy.duplicatePpm)) {
+    if (policy.duplicatePpm > 0 && this.networkRng.chancePpm(policy.duplicatePpm)) {
       this.transmit(from, to, msg, typeId, true);
     }
   }
@@ -607,8 +608,8 @@ export class Simulation {
   }
 
   private checkInvariants(lastNode: NodeId): void {
-    if (!this.options.checkInvariants) return;
     const invariants = this.module.invariants;
+    if (!this.options.checkInvariants || invariants.length === 0) return;
     const w = this.world;
     this.view.now = this.now;
     this.view.lastNode = lastNode;
@@ -814,7 +815,9 @@ export class Simulation {
     if (workload.stopMicros !== null && this.now >= workload.stopMicros) return;
     if (this.history.length >= LIMITS.maxHistory) return;
     proc.seq++;
-    const next = spec.nextOp(this.streams.get('workload'), client, proc.seq);
+    const rng = this.streams.get('workload');
+    const f = drawOpName(rng, workload.mix, spec.defaultMix);
+    const next = spec.nextOp(rng, client, proc.seq, f);
     const op: ClientOp = { ...next, client, seq: proc.seq };
     proc.op = op;
     this.addHistory(invocation(proc, op, this.now), REC.invoke, client);

@@ -131,8 +131,18 @@ export interface Invariant<S, Memory = unknown> {
 
 /** What the client workload asks of a protocol: how to make the next operation. */
 export interface WorkloadSpec {
-  /** The next op for `client`, drawn from the workload stream. */
-  nextOp(rng: Rng, client: number, seq: number): { f: string; key?: string; value?: unknown };
+  /**
+   * The ops the workload offers and their default weights. When present, the kernel draws each
+   * op's name by these weights (or the scenario's `workload.mix`) and passes it as `f`.
+   */
+  readonly defaultMix?: Readonly<Record<string, number>>;
+  /** The next op for `client`, drawn from the workload stream; `f` is the drawn op name, if any. */
+  nextOp(
+    rng: Rng,
+    client: number,
+    seq: number,
+    f?: string,
+  ): { f: string; key?: string; value?: unknown };
 }
 
 /** Liveness, judged once after the quiet phase. A message saying what did not happen, or null. */
@@ -286,6 +296,8 @@ export interface WorkloadConfig {
   readonly opTimeoutMicros: Micros;
   /** No new op starts after this time (null: until the end of the run). */
   readonly stopMicros: Micros | null;
+  /** Weight of each op (e.g. {get: 3, put: 1}); empty: the protocol's default mix. */
+  readonly mix: Readonly<Record<string, number>>;
 }
 
 export const SCENARIO_VERSION = 1;

@@ -257,3 +257,42 @@ describe('bounds', () => {
     expect(sim.stopped).toMatch(/event bound/);
   });
 });
+
+describe('client workload', () => {
+  it('draws ops by the scenario mix, and by the protocol default without one', () => {
+    const base = scenarioFor(broadcast);
+    const readsOnly = new Simulation(
+      { ...base, workload: { ...base.workload!, mix: { read: 1, broadcast: 0 } } },
+      broadcast,
+    );
+    readsOnly.runUntil(3_000_000);
+    const invoked = readsOnly.history.filter((e) => e.type === 'invoke');
+    expect(invoked.length).toBeGreaterThan(20);
+    expect(invoked.every((e) => e.f === 'read')).toBe(true);
+    const mixed = new Simulation(base, broadcast);
+    mixed.runUntil(3_000_000);
+    const fs = new Set(mixed.history.map((e) => e.f));
+    expect([...fs].sort()).toEqual(['broadcast', 'read']);
+  });
+
+  it('records a Jepsen history: every op opens with invoke and closes once with ok, fail or info', () => {
+    const sim = new Simulation(nemesisScenario('history'), broadcast);
+    sim.runUntil(10_000_000);
+    const open = new Map<number, string>();
+    let infos = 0;
+    for (const event of sim.history) {
+      if (event.type === 'invoke') {
+        expect(open.has(event.process)).toBe(false);
+        open.set(event.process, event.f);
+      } else {
+        expect(open.get(event.process)).toBe(event.f);
+        open.delete(event.process);
+        if (event.type === 'info') infos++;
+      }
+    }
+    expect(sim.history.length).toBeGreaterThan(100);
+    // Ops left open at the end were still waiting: no more of them than there are clients.
+    expect(open.size).toBeLessThanOrEqual(sim.scenario.workload!.clients);
+    expect(infos + open.size).toBeLessThan(sim.history.length);
+  });
+});

@@ -21,6 +21,7 @@ const workload: WorkloadConfig = {
   opTimeoutMicros: 2_000_000,
   // New broadcasts stop 2 s before the default 10 s run ends, so the liveness check is fair.
   stopMicros: 8_000_000,
+  mix: {},
 };
 
 /**
@@ -75,9 +76,10 @@ export const broadcast: ProtocolModule<BroadcastState, BroadcastMsg> = {
   },
   onClientOp: onBroadcastClientOp,
   workload: {
-    nextOp(rng, client, seq) {
+    defaultMix: { broadcast: 7, read: 3 },
+    nextOp(_rng, client, seq, f) {
       // Values are unique: the client in the high digits, its op number in the low ones.
-      if (rng.int(10) < 7) return { f: 'broadcast', value: client * 1_000_000 + seq };
+      if (f === 'broadcast') return { f, value: client * 1_000_000 + seq };
       return { f: 'read' };
     },
   },
