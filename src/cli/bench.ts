@@ -5,6 +5,7 @@ import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
 import { TRACE_BYTES_PER_RECORD } from '../sim/trace';
 import type { ProtocolModule, Scenario } from '../sim/types';
+import { benchChecker } from './bench-checker';
 import { parseFlags, parseInteger } from './flags';
 
 export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N]
@@ -15,7 +16,9 @@ Measure the kernel and every registered protocol. Each figure is the median of N
   kernelEventsPerSec   the ping ring (5 nodes, 40 tokens) through the real kernel, network and
                        queue, with the trace off
   <id>EventsPerSec     the protocol's default scenario, trace and invariants on
-  <id>SimSpeedup       simulated seconds per wall-clock second on that scenario`;
+  <id>SimSpeedup       simulated seconds per wall-clock second on that scenario
+  checker*Millis       the linearizability checker on the shared Jepsen histories
+                       (../shared/data/histories): verdicts only, parsing not timed`;
 
 /** The kernel benchmark: simulated seconds of the ping ring per run (about 4 million events). */
 const KERNEL_SIM_MICROS = 100_000_000;
@@ -93,7 +96,7 @@ export function runBench(runs: number): Record<string, unknown> {
       Math.round(((traceRecords * TRACE_BYTES_PER_RECORD) / events) * 10) / 10;
     report[`${module.id}Runs`] = measured.length;
   }
-  return report;
+  return { ...report, ...benchChecker(runs, median) };
 }
 
 export function benchCommand(argv: string[]): number {
