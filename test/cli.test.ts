@@ -110,6 +110,56 @@ describe('splitbrain run', () => {
   });
 });
 
+describe('splitbrain fuzz', () => {
+  const fuzz = (...args: string[]) => {
+    const result = cli('fuzz', '--json', '--protocol', 'broadcast', ...args);
+    return { code: result.code, report: JSON.parse(result.stdout) };
+  };
+
+  it('finds a buggy variant, and prints a command and a url that reproduce the failure', () => {
+    const { code, report } = fuzz(
+      '--seeds',
+      '1..8',
+      '--variant',
+      'no-retry',
+      '--nemesis',
+      '--workers',
+      '2',
+    );
+    expect(code).toBe(1);
+    expect(report).toMatchObject({
+      protocol: 'broadcast',
+      variant: 'no-retry',
+      seeds: '1..8',
+      checked: 8,
+    });
+    expect(report.firstFailingSeed).toBeGreaterThanOrEqual(1);
+    const first = report.violations[0];
+    expect(first).toMatchObject({
+      seed: report.firstFailingSeed,
+      kind: 'liveness',
+      invariant: 'liveness',
+    });
+    const [bin, ...args] = first.command.split(' ');
+    expect(bin).toBe('bin/splitbrain');
+    const again = cli(...args, '--json');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).violations[0].message).toBe(first.message);
+    expect(JSON.parse(again.stdout).url).toBe(first.url);
+  });
+
+  it('is clean for the correct protocol under the nemesis, and shards split the seeds', () => {
+    const whole = fuzz('--seeds', '1..12', '--nemesis');
+    expect(whole).toMatchObject({
+      code: 0,
+      report: { checked: 12, firstFailingSeed: null, violations: [] },
+    });
+    const first = fuzz('--seeds', '1..12', '--nemesis', '--shard', '1/3', '--workers', '1');
+    const third = fuzz('--seeds', '1..12', '--nemesis', '--shard', '3/3', '--workers', '1');
+    expect([first.report.checked, third.report.checked]).toEqual([4, 4]);
+  });
+});
+
 describe('bad input gets one clear line on stderr and exit code 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'splitbrain-'));
   const badFile = join(dir, 'bad.json');
@@ -133,6 +183,12 @@ describe('bad input gets one clear line on stderr and exit code 2', () => {
     [['run', '--scenario', badFile], /bad\.json: .*JSON/],
     [['run', '--scenario', join(dir, 'missing.json')], /cannot read the file \(ENOENT\)/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['fuzz', '--protocol', 'broadcast', '--seeds', '9..1'], /--seeds takes A\.\.B/],
+    [
+      ['fuzz', '--protocol', 'broadcast', '--seeds', '1..9', '--shard', '0/2'],
+      /--shard takes i\/n/,
+    ],
+    [['fuzz', '--protocol', 'broadcast', '--seed', '3'], /--seeds A\.\.B, not --seed/],
   ];
   for (const [args, pattern] of cases) {
     it(args.join(' '), () => {
@@ -147,7 +203,7 @@ describe('bad input gets one clear line on stderr and exit code 2', () => {
 });
 
 describe('every command has --help, and list describes the protocols', () => {
-  for (const command of ['run', 'list', 'bench']) {
+  for (const command of ['run', 'list', 'bench', 'fuzz', 'check']) {
     it(`${command} --help`, () => {
       const result = cli(command, '--help');
       expect(result.code).toBe(0);

@@ -45,7 +45,7 @@ export function runCommand(argv: string[]): number {
   );
   if (values.json) console.log(JSON.stringify(report));
   else console.log(describe(report));
-  return report.violations.length > 0 ? 1 : 0;
+  return report.violations.length > 0 || report.history.linearizable === false ? 1 : 0;
 }
 
 function unexpected(positionals: string[]): never {
@@ -57,7 +57,7 @@ function describe(r: RunReport): string {
     `${r.protocol}${r.variant ? ` (variant ${r.variant})` : ''}, ${r.nodes} nodes, seed ${r.seed}`,
     `simulated ${(r.simMicros / 1e6).toFixed(3)} s in ${r.wallMillis.toFixed(1)} ms: ${r.events} events`,
     `messages: ${r.messagesSent} sent, ${r.messagesDelivered} delivered, ${r.messagesDropped} dropped`,
-    `client ops: ${r.history.ops}`,
+    `client ops: ${r.history.ops}${r.history.checked ? `, linearizable: ${String(r.history.linearizable)}` : ''}`,
     `trace hash: ${r.traceHash}`,
   ];
   if (r.stopped) lines.push(`stopped: ${r.stopped}`);

@@ -200,6 +200,8 @@ export interface ProtocolModule<S = any, M extends Message = any> {
   onTimer(ctx: NodeCtx<M>, state: S, timer: string): void;
   onClientOp?(ctx: NodeCtx<M>, state: S, op: ClientOp): void;
   readonly workload?: WorkloadSpec;
+  /** The model its client history is checked against for linearizability, if any. */
+  readonly historyModel?: 'register' | 'kv';
   readonly invariants: readonly Invariant<S, any>[];
   readonly liveness?: LivenessCheck<S>;
   readonly view: ProtocolView<S, M>;
