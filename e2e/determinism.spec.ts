@@ -66,7 +66,10 @@ test('a garbled address shows a clear banner and opens a working default run', a
 }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  const defaults = cliRun('--protocol', 'broadcast');
+  // The default run is the first protocol the registry lists, with its defaults.
+  const listed = spawnSync(BIN, ['list', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  const first = JSON.parse(listed.stdout).protocols[0] as { id: string; defaultNodes: number };
+  const defaults = cliRun('--protocol', first.id);
   await page.goto('/#s=1.<img src=x onerror=alert(1)>&t=12');
   await expect(page.getByRole('alert')).toContainText('This link could not be opened');
   await expect(page.getByRole('alert')).toContainText('Showing the default run instead');
@@ -74,8 +77,8 @@ test('a garbled address shows a clear banner and opens a working default run', a
   const app = await handle(page);
   expect(await app.hash()).toBe(defaults.traceHash);
   const state = await page.evaluate(() => window.splitbrain!.state());
-  expect(state?.protocol).toBe('broadcast');
-  expect(state?.nodes).toHaveLength(5);
+  expect(state?.protocol).toBe(first.id);
+  expect(state?.nodes).toHaveLength(first.defaultNodes);
   await page.screenshot({ path: testInfo.outputPath('garbled-address.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getProtocol } from '../src/protocols/registry';
 import { parseShareFragment } from '../src/sim/share';
 import { Simulation } from '../src/sim/simulation';
+
+// Every test here starts the real command (a Node process with tsx): slow on a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'splitbrain');
 
@@ -165,7 +168,7 @@ describe('bad input gets one clear line on stderr and exit code 2', () => {
   const badFile = join(dir, 'bad.json');
   writeFileSync(badFile, '{"version": 1, "protocol": "broadcast"');
   const cases: [string[], RegExp][] = [
-    [['run', '--protocol', 'nope'], /unknown protocol "nope" \(protocols: broadcast/],
+    [['run', '--protocol', 'nope'], /unknown protocol "nope" \(protocols: raft, broadcast/],
     [['run'], /--protocol is required/],
     [['run', '--protocol', 'broadcast', '--bogus'], /bogus/],
     [['run', '--protocol', 'broadcast', '--until', 'soon'], /--until must be a duration/],

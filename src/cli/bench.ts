@@ -15,8 +15,10 @@ Measure the kernel and every registered protocol. Each figure is the median of N
 
   kernelEventsPerSec   the ping ring (5 nodes, 40 tokens) through the real kernel, network and
                        queue, with the trace off
-  <id>EventsPerSec     the protocol's default scenario, trace and invariants on
+  <id>EventsPerSec     the protocol's default scenario, trace (full) and invariants on, no
+                       checkpoints (run and fuzz never seek, so they take none)
   <id>SimSpeedup       simulated seconds per wall-clock second on that scenario
+  <id>AppEventsPerSec  the same with a checkpoint every 10,000 events, as the app runs it
   checker*Millis       the linearizability checker on the shared Jepsen histories
                        (../shared/data/histories): verdicts only, parsing not timed`;
 
@@ -30,15 +32,19 @@ interface Measured {
   traceRecords: number;
 }
 
+/** kernel: trace off; cli: trace and invariants on, no checkpoints; app: checkpoints too. */
+type Mode = 'kernel' | 'cli' | 'app';
+
 function timeRun(
   module: ProtocolModule,
   scenario: Scenario,
   untilMicros: number,
-  kernelOnly: boolean,
+  mode: Mode,
 ): Measured {
-  const options = kernelOnly
-    ? ({ trace: 'off', checkpointEvery: 0 } as const)
-    : ({ trace: 'full' } as const);
+  const options =
+    mode === 'kernel'
+      ? ({ trace: 'off', checkpointEvery: 0 } as const)
+      : ({ trace: 'full', checkpointEvery: mode === 'cli' ? 0 : 10_000 } as const);
   const started = process.hrtime.bigint();
   const sim = new Simulation(scenario, module, options);
   sim.runUntil(untilMicros);
@@ -78,12 +84,16 @@ function kernelScenario(): Scenario {
 
 export function runBench(runs: number): Record<string, unknown> {
   const report: Record<string, unknown> = { node: process.version, cpus: cpus().length, runs };
-  const kernel = repeat(runs, () => timeRun(ping, kernelScenario(), KERNEL_SIM_MICROS, true));
+  const kernel = repeat(runs, () => timeRun(ping, kernelScenario(), KERNEL_SIM_MICROS, 'kernel'));
   report.kernelEventsPerSec = Math.round(median(kernel.map((m) => m.events / m.wallSeconds)));
   report.kernelEventsPerRun = kernel[0]!.events;
   for (const module of listProtocols()) {
     const scenario = defaultScenario(module, '1');
-    const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, false));
+    const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'cli'));
+    const app = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'app'));
+    report[`${module.id}AppEventsPerSec`] = Math.round(
+      median(app.map((m) => m.events / m.wallSeconds)),
+    );
     report[`${module.id}EventsPerSec`] = Math.round(
       median(measured.map((m) => m.events / m.wallSeconds)),
     );

@@ -53,7 +53,8 @@ export function executeRun(
   traceFile?: string,
 ): RunReport {
   const started = process.hrtime.bigint();
-  const sim = new Simulation(scenario, module, { trace: 'hash', ...options });
+  // The command line never seeks, so it takes no checkpoints (the app does).
+  const sim = new Simulation(scenario, module, { trace: 'hash', checkpointEvery: 0, ...options });
   sim.runUntil(untilMicros);
   if (untilMicros >= scenario.durationMicros) sim.checkLiveness();
   const history = checkHistory(module, sim.history);

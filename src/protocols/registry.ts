@@ -1,8 +1,9 @@
 import type { ProtocolModule } from '../sim/types';
 import { broadcast } from './broadcast';
+import { raft } from './raft';
 
 /** Every protocol the app and the CLI offer, in the order they are listed. */
-const PROTOCOLS: readonly ProtocolModule[] = [broadcast];
+const PROTOCOLS: readonly ProtocolModule[] = [raft, broadcast];
 
 export function listProtocols(): readonly ProtocolModule[] {
   return PROTOCOLS;

@@ -42,7 +42,7 @@ export function initialClients(workload: WorkloadConfig | null, nodes: number): 
 
 /** The history event that opens an op. */
 export function invocation(proc: ClientProcess, op: ClientOp, at: Micros): HistoryEvent {
-  return withKeyValue({ process: proc.process, type: 'invoke', f: op.f, at }, op.key, op.value);
+  return historyEvent(proc.process, 'invoke', op.f, at, op.key, op.value);
 }
 
 /** The history event that closes an op after a reply; null when the reply is a redirect. */
@@ -54,24 +54,31 @@ export function completion(
   const op = proc.op;
   assert(op !== null, 'completion without an open op');
   if (reply.kind === 'redirect') return null;
-  if (reply.kind === 'fail')
-    return withKeyValue({ process: proc.process, type: 'fail', f: op.f, at }, op.key, op.value);
+  if (reply.kind === 'fail') return historyEvent(proc.process, 'fail', op.f, at, op.key, op.value);
   const value = reply.value === undefined ? op.value : reply.value;
-  return withKeyValue({ process: proc.process, type: 'ok', f: op.f, at }, op.key, value);
+  return historyEvent(proc.process, 'ok', op.f, at, op.key, value);
 }
 
 /** The history event of an op whose outcome is unknown (it timed out). */
 export function indeterminate(proc: ClientProcess, at: Micros): HistoryEvent {
   const op = proc.op;
   assert(op !== null, 'timeout without an open op');
-  return withKeyValue({ process: proc.process, type: 'info', f: op.f, at }, op.key, op.value);
+  return historyEvent(proc.process, 'info', op.f, at, op.key, op.value);
 }
 
-function withKeyValue(event: HistoryEvent, key: string | undefined, value: unknown): HistoryEvent {
-  const full: { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } = { ...event };
-  if (key !== undefined) full.key = key;
-  if (value !== undefined) full.value = value;
-  return full;
+/** A history event; key and value are left out, not undefined, when the op has none. */
+function historyEvent(
+  process: number,
+  type: HistoryEvent['type'],
+  f: string,
+  at: Micros,
+  key: string | undefined,
+  value: unknown,
+): HistoryEvent {
+  if (key !== undefined && value !== undefined) return { process, type, f, key, value, at };
+  if (key !== undefined) return { process, type, f, key, at };
+  if (value !== undefined) return { process, type, f, value, at };
+  return { process, type, f, at };
 }
 
 /** The node a retry goes to: the hinted leader if any, else the next node round the ring. */
@@ -81,25 +88,33 @@ export function retryTarget(proc: ClientProcess, nodes: number): NodeId {
 }
 
 /**
- * Draw an op name by weight: the scenario's mix if it names any op, else the protocol's
- * default mix; undefined when the protocol has none (it then picks ops itself). Names are taken
- * in sorted order, so the draw does not depend on how the mix object was written.
+ * Op names and cumulative weights to draw from: the scenario's mix if it names any op, else the
+ * protocol's default mix; null when the protocol has none (it then picks ops itself). Names are
+ * sorted, so the draw does not depend on how the mix object was written.
  */
-export function drawOpName(
-  rng: Stream,
+export interface OpTable {
+  readonly names: readonly string[];
+  readonly cumulative: readonly number[];
+}
+
+export function opTable(
   mix: Readonly<Record<string, number>>,
   defaults: Readonly<Record<string, number>> | undefined,
-): string | undefined {
+): OpTable | null {
   const weights = Object.keys(mix).length > 0 ? mix : defaults;
-  if (weights === undefined) return undefined;
+  if (weights === undefined) return null;
   const names = Object.keys(weights).sort();
+  const cumulative: number[] = [];
   let total = 0;
-  for (const name of names) total += weights[name]!;
+  for (const name of names) cumulative.push((total += weights[name]!));
   assert(total > 0, 'an op mix needs a weight above 0');
-  let draw = rng.int(total);
-  for (const name of names) {
-    draw -= weights[name]!;
-    if (draw < 0) return name;
-  }
-  return names[names.length - 1];
+  return { names, cumulative };
+}
+
+/** Draw an op name by weight from the table. */
+export function drawOpName(rng: Stream, table: OpTable): string {
+  const draw = rng.int(table.cumulative[table.cumulative.length - 1]!);
+  let i = 0;
+  while (table.cumulative[i]! <= draw) i++;
+  return table.names[i]!;
 }

@@ -15,6 +15,35 @@ export class TraceHasher {
     this.mix(high);
   }
 
+  /** Mix a value from 0 .. 2^31 - 1 (or any int32): one word, not two. */
+  addSmall(value: number): void {
+    this.mix(value | 0);
+  }
+
+  /**
+   * Mix a plain value (a client op's value or result): numbers, strings, booleans, null and
+   * arrays of them directly, anything else as its JSON text.
+   */
+  addValue(value: unknown): void {
+    if (typeof value === 'number') {
+      this.mix(1);
+      if (Number.isSafeInteger(value)) this.add(value);
+      else this.addString(String(value));
+    } else if (typeof value === 'string') {
+      this.mix(2);
+      this.addString(value);
+    } else if (Array.isArray(value)) {
+      this.mix(3);
+      this.add(value.length);
+      for (const item of value) this.addValue(item);
+    } else if (typeof value === 'boolean' || value === null || value === undefined) {
+      this.mix(value === true ? 4 : value === false ? 5 : value === null ? 6 : 7);
+    } else {
+      this.mix(8);
+      this.addString(JSON.stringify(value));
+    }
+  }
+
   addString(text: string): void {
     this.add(text.length);
     for (let i = 0; i < text.length; i++) this.mix(text.charCodeAt(i));

@@ -2,6 +2,8 @@ import { AssertionError, assert } from './assert';
 import {
   completion,
   drawOpName,
+  opTable,
+  type OpTable,
   indeterminate,
   initialClients,
   invocation,
@@ -173,6 +175,7 @@ export class Simulation {
   private inHandler = false;
   private readonly baseLossPpm: number;
   private readonly networkRng: Stream;
+  private readonly opTable: OpTable | null;
   private lastType = '';
   private lastTypeId = -1;
 
@@ -201,6 +204,7 @@ export class Simulation {
     this.networkRng = this.streams.get('network');
     this.network = new Network(scenario.nodes, scenario.network);
     this.baseLossPpm = scenario.network.default.lossPpm;
+    this.opTable = opTable(scenario.workload?.mix ?? {}, module.workload?.defaultMix);
     this.world = this.initialWorld();
     this.disks = Array.from({ length: scenario.nodes }, () => new Map<string, unknown>());
     this.contexts = Array.from(
@@ -816,9 +820,9 @@ export class Simulation {
     if (this.history.length >= LIMITS.maxHistory) return;
     proc.seq++;
     const rng = this.streams.get('workload');
-    const f = drawOpName(rng, workload.mix, spec.defaultMix);
+    const f = this.opTable === null ? undefined : drawOpName(rng, this.opTable);
     const next = spec.nextOp(rng, client, proc.seq, f);
-    const op: ClientOp = { ...next, client, seq: proc.seq };
+    const op: ClientOp = { f: next.f, key: next.key, value: next.value, client, seq: proc.seq };
     proc.op = op;
     this.addHistory(invocation(proc, op, this.now), REC.invoke, client);
     this.queue.push(
@@ -928,7 +932,7 @@ export class Simulation {
   private addHistory(event: HistoryEvent, kind: RecordKind, client: number): void {
     this.historyLog.push(event);
     this.trace.record(kind, this.now, -1, client, this.trace.intern(event.f), event.process, 0);
-    if (event.value !== undefined) this.trace.hashString(JSON.stringify(event.value));
+    if (event.value !== undefined) this.trace.hashValue(event.value);
   }
 
   // ---- Start, checkpoints ---------------------------------------------------------------------

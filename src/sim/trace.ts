@@ -114,11 +114,11 @@ export class Trace {
   ): void {
     if (this.mode === 'off') return;
     const hasher = this.hasher;
-    hasher.add(kind);
+    hasher.addSmall(kind);
     hasher.add(at);
-    hasher.add(node);
-    hasher.add(peer);
-    hasher.add(this.nameHashes[name]!);
+    hasher.addSmall(node);
+    hasher.addSmall(peer);
+    hasher.addSmall(this.nameHashes[name]!);
     hasher.add(value);
     hasher.add(extra);
     if (this.length === this.highWater) this.highWater++;
@@ -137,9 +137,14 @@ export class Trace {
     this.extra[i] = extra;
   }
 
-  /** Mix a string that belongs to the run's outcome (a client result) into the hash. */
+  /** Mix a string that belongs to the run's outcome (a fault's description) into the hash. */
   hashString(text: string): void {
     if (this.mode !== 'off') this.hasher.addString(text);
+  }
+
+  /** Mix a client op's value or result into the hash. */
+  hashValue(value: unknown): void {
+    if (this.mode !== 'off') this.hasher.addValue(value);
   }
 
   digest(): string {
@@ -197,7 +202,7 @@ export class Trace {
   private grow(): void {
     const old = this.kind.length;
     if (old >= this.bound) throw new TraceBoundError(this.bound);
-    const capacity = Math.min(Math.max(4096, old * 2), this.bound);
+    const capacity = Math.min(Math.max(32_768, old * 2), this.bound);
     this.kind = grown(new Uint8Array(capacity), this.kind);
     this.at = grown(new Float64Array(capacity), this.at);
     this.node = grown(new Int16Array(capacity), this.node);

@@ -168,6 +168,26 @@ export interface ProtocolView<S, M extends Message> {
   label(msg: M): string;
   /** The timer whose countdown ring the cluster view draws, if any. */
   readonly ringTimer?: string;
+  /**
+   * The protocol's own panel in the inspector, as plain data (no markup): sections of labelled
+   * rows and of coloured cells (for instance a log as cells toned by term). Optional.
+   */
+  inspect?(state: S, self: NodeId): readonly InspectSection[];
+}
+
+/** One section of a protocol's inspector panel. Text is shown as text, never as HTML. */
+export interface InspectSection {
+  readonly title: string;
+  readonly rows?: readonly (readonly [label: string, value: string | number | boolean | null])[];
+  /** A row of cells; `tone` picks a colour (e.g. the term), `marked` outlines a cell. */
+  readonly cells?: readonly {
+    readonly text: string;
+    readonly tone?: number;
+    readonly marked?: boolean;
+    readonly title?: string;
+  }[];
+  /** A caption under the cells (e.g. "commit index 7"). */
+  readonly note?: string;
 }
 
 export interface VariantInfo {

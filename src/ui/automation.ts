@@ -6,8 +6,18 @@
  *   seek(micros) move the cursor
  *   shareUrl()   the full address that reproduces this run at this cursor
  *   state()      {protocol, nodes: [{id, up, role, term}], violations: [...]}
+ *   play()       start playback (the driver loop advances the run by the speed setting)
+ *   pause()      stop playback
+ *   playing()    whether playback runs
+ *   events()     events processed up to the cursor
+ *   seekEvent(n) move the cursor to just after event n
+ *   act(action)  apply a fault action at the cursor, as the UI does (recorded in the scenario)
+ *   scenario()   the scenario that reproduces this run (with every recorded input)
  */
-import { currentFragment, currentRun, seekTo } from './sim-bridge';
+import type { FaultAction, Scenario } from '../sim/types';
+import { pause, play } from './driver';
+import { act, currentFragment, currentRun, seekTo, seekToEvent } from './sim-bridge';
+import { appStore } from './store';
 
 export interface AutomationHandle {
   traceHash(): string | null;
@@ -15,6 +25,13 @@ export interface AutomationHandle {
   seek(micros: number): void;
   shareUrl(): string | null;
   state(): AutomationState | null;
+  play(): void;
+  pause(): void;
+  playing(): boolean;
+  events(): number | null;
+  seekEvent(count: number): void;
+  act(action: FaultAction): void;
+  scenario(): Scenario | null;
 }
 
 export interface AutomationState {
@@ -53,6 +70,18 @@ export function automationHandle(): AutomationHandle {
       });
       return { protocol: run.module.id, nodes, violations: sim.violations.map((v) => ({ ...v })) };
     },
+    play,
+    pause,
+    playing: () => appStore.getState().playing,
+    events: () => currentRun()?.simulation.eventCount ?? null,
+    seekEvent: (count) => {
+      if (!Number.isInteger(count) || count < 0)
+        throw new Error(`seekEvent: count must be a non-negative integer (got ${count})`);
+      pause();
+      seekToEvent(count);
+    },
+    act: (action) => act(action),
+    scenario: () => currentRun()?.simulation.currentScenario() ?? null,
   };
 }
 

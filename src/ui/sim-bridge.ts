@@ -4,11 +4,18 @@
  * re-render when the store's `runVersion` changes (once per user action, never per event).
  */
 import { presetScenario } from '../sim/presets';
-import { validateForProtocol } from '../sim/scenario';
+import { parseScenario, validateForProtocol } from '../sim/scenario';
 import { parseShareFragment, shareFragment } from '../sim/share';
 import { Simulation } from '../sim/simulation';
-import type { Micros, ProtocolModule, Scenario } from '../sim/types';
-import { type AppStore, type ProtocolChoice, appStore, seedError } from './store';
+import type { FaultAction, Micros, ProtocolModule, Scenario } from '../sim/types';
+import { type Marker, scanMarkers } from './playback';
+import {
+  type AppStore,
+  type ProtocolChoice,
+  type ScenarioDraft,
+  appStore,
+  seedError,
+} from './store';
 
 /** What the app needs from the protocol registry. */
 export interface KernelBindings {
@@ -30,6 +37,17 @@ interface Connection {
 
 let connection: Connection | null = null;
 let current: CurrentRun | null = null;
+
+/**
+ * Timeline markers read from the trace. Records up to `scanned` have been read; after a seek
+ * back they stay (the future is still known) until an input forks the run.
+ */
+let markers: Marker[] = [];
+let scanned = 0;
+let roleNames: ReadonlySet<string> = new Set();
+
+/** Wall-clock budget for running ahead when a run opens, so the timeline knows its future. */
+const LOOK_AHEAD_MILLIS = 1500;
 
 export function protocolChoices(modules: readonly ProtocolModule[]): ProtocolChoice[] {
   return modules.map((m) => ({ id: m.id, title: m.title, summary: m.summary }));
@@ -60,6 +78,29 @@ export function currentRun(): CurrentRun | null {
   return current;
 }
 
+/** Markers of the run so far (and of its known future). */
+export function currentMarkers(): readonly Marker[] {
+  return markers;
+}
+
+/** Read the trace records the markers have not seen yet. */
+function refreshMarkers(): void {
+  if (!current) return;
+  const trace = current.simulation.trace;
+  if (trace.mode !== 'full' || trace.length <= scanned) return;
+  for (const marker of scanMarkers(trace, scanned, trace.length, roleNames)) markers.push(marker);
+  scanned = trace.length;
+}
+
+function wallMillis(): number {
+  return typeof performance === 'undefined' ? 0 : performance.now();
+}
+
+/** The connected protocol module with this id, if any. */
+export function protocolModule(id: string | null): ProtocolModule | undefined {
+  return findModule(id);
+}
+
 function findModule(id: string | null): ProtocolModule | undefined {
   return connection?.kernel.listProtocols().find((m) => m.id === id);
 }
@@ -71,8 +112,23 @@ export function startRun(module: ProtocolModule, scenario: Scenario, cursor?: Mi
   try {
     const simulation = new Simulation(scenario, module);
     current = { module, simulation };
+    markers = [];
+    scanned = 0;
+    roleNames = new Set(Object.keys(module.view.roleColors));
     store.getState().beginRun(module.id, scenario.seed, scenario.durationMicros);
-    simulation.runUntil(Math.min(cursor ?? scenario.durationMicros, scenario.durationMicros));
+    const end = scenario.durationMicros;
+    const target = Math.min(cursor ?? end, end);
+    if (target < end) {
+      // Run ahead (within a budget) so the timeline shows what is coming, then come back.
+      const deadline = wallMillis() + LOOK_AHEAD_MILLIS;
+      while (simulation.now < end && simulation.stopped === null && wallMillis() < deadline) {
+        simulation.runUntil(Math.min(end, simulation.now + 100_000));
+      }
+      refreshMarkers();
+      simulation.seek(target);
+    } else {
+      simulation.runUntil(target);
+    }
     publish();
   } catch (error) {
     current = null;
@@ -81,17 +137,62 @@ export function startRun(module: ProtocolModule, scenario: Scenario, cursor?: Mi
 }
 
 /** A fresh run of the selected protocol (and preset) with the selected seed. */
-export function runSelected(): void {
+export function runSelected(cursor?: Micros): void {
   if (!connection) return;
   const { store } = connection;
-  const { protocolId, seed } = store.getState();
+  const { protocolId, seed, draft } = store.getState();
   const module = findModule(protocolId);
   if (!module) return store.getState().failRun(`Unknown protocol "${protocolId ?? ''}".`);
   const invalid = seedError(seed);
   if (invalid !== null) return store.getState().failRun(`Seed: ${invalid}`);
-  const built = presetScenario(module, null, seed);
+  const built = draftScenario(module, seed, draft);
   if (!built.ok) return store.getState().failRun(built.error);
-  startRun(module, built.value);
+  startRun(module, built.value, cursor);
+}
+
+/** The scenario the bar describes: the preset over the defaults, then nodes, params, variant. */
+export function draftScenario(module: ProtocolModule, seed: string, draft: ScenarioDraft) {
+  const built = presetScenario(module, draft.presetId, seed);
+  if (!built.ok) return built;
+  const parsed = parseScenario({
+    ...built.value,
+    nodes: draft.nodes ?? built.value.nodes,
+    params: { ...built.value.params, ...draft.params },
+    variant: draft.variant,
+  });
+  return parsed.ok ? validateForProtocol(parsed.value, module) : parsed;
+}
+
+/** Start the current scenario again without the actions taken while watching. */
+export function resetRun(cursor: Micros = 0): void {
+  if (!current) return;
+  startRun(current.module, { ...current.simulation.scenario, inputs: [] }, cursor);
+}
+
+/** Open a scenario from a file or elsewhere (untrusted: validated for its protocol first). */
+export function openScenario(scenario: Scenario, cursor?: Micros): string | null {
+  if (!connection) return 'the simulator is not connected';
+  const module = findModule(scenario.protocol);
+  if (!module) return `unknown protocol "${scenario.protocol}"`;
+  const checked = validateForProtocol(scenario, module);
+  if (!checked.ok) return checked.error;
+  adoptScenario(module, checked.value);
+  startRun(module, checked.value, cursor);
+  return null;
+}
+
+/** Make the scenario bar show `scenario`'s settings. */
+function adoptScenario(module: ProtocolModule, scenario: Scenario): void {
+  if (!connection) return;
+  const state = connection.store.getState();
+  state.selectProtocol(module.id);
+  state.setSeed(scenario.seed);
+  state.setDraft({
+    nodes: scenario.nodes,
+    params: { ...scenario.params },
+    variant: scenario.variant,
+    presetId: null,
+  });
 }
 
 /**
@@ -106,8 +207,7 @@ export function openFragment(fragment: string): void {
     const module = findModule(shared.value.scenario.protocol);
     const checked = module ? validateForProtocol(shared.value.scenario, module) : null;
     if (module && checked?.ok) {
-      store.getState().selectProtocol(module.id);
-      store.getState().setSeed(checked.value.seed);
+      adoptScenario(module, checked.value);
       startRun(module, checked.value, shared.value.cursorMicros ?? undefined);
       return;
     }
@@ -134,6 +234,67 @@ export function seekTo(micros: Micros): void {
   publish();
 }
 
+/** Move the cursor to just after event number `count`. */
+export function seekToEvent(count: number): void {
+  if (!current) return;
+  current.simulation.seekEvent(Math.max(0, Math.floor(count)));
+  publish();
+}
+
+/** One event forward (not past the scenario's end). False when there is nothing to do. */
+export function stepForward(): boolean {
+  if (!current) return false;
+  const sim = current.simulation;
+  if (sim.nextEventAt() > sim.scenario.durationMicros) return false;
+  const moved = sim.step();
+  publish();
+  return moved;
+}
+
+/** One event back: the state right after the previous event. */
+export function stepBack(): boolean {
+  if (!current || current.simulation.eventCount === 0) return false;
+  current.simulation.seekEvent(current.simulation.eventCount - 1);
+  publish();
+  return true;
+}
+
+/**
+ * A user's action (crash, partition, loss...) at the cursor. It goes through the kernel's
+ * applyInput, so it is recorded in the scenario and the address reproduces it; at a past
+ * cursor it forks the run (the markers of the old future are dropped).
+ */
+export function act(action: FaultAction): void {
+  if (!current) return;
+  const sim = current.simulation;
+  const before = sim.trace.length;
+  markers = markers.filter((m) => m.record < before);
+  scanned = Math.min(scanned, before);
+  sim.applyInput(action);
+  publish();
+}
+
+/**
+ * Run the kernel towards `target` for at most `budgetMillis` of wall time (the driver's frame
+ * budget). The cursor lands on `target` when every event up to it ran, else on the last event.
+ */
+export function advanceWithin(target: Micros, budgetMillis: number, mirror: boolean): boolean {
+  if (!current) return false;
+  const sim = current.simulation;
+  const deadline = wallMillis() + budgetMillis;
+  let reached = true;
+  while (sim.stopped === null && sim.nextEventAt() <= target) {
+    if (wallMillis() > deadline) {
+      reached = false;
+      break;
+    }
+    for (let k = 0; k < 256 && sim.nextEventAt() <= target; k++) sim.step();
+  }
+  if (reached && target > sim.now) sim.runUntil(target);
+  publish(mirror);
+  return reached;
+}
+
 /** The address fragment that reproduces the current run at the current cursor. */
 export function currentFragment(): string | null {
   if (!current) return null;
@@ -141,8 +302,9 @@ export function currentFragment(): string | null {
 }
 
 /** Tell the views the run moved, and mirror it into the address bar. */
-function publish(): void {
+export function publish(mirror = true): void {
   if (!connection || !current) return;
+  refreshMarkers();
   const sim = current.simulation;
   connection.store.getState().finishRun({
     protocol: current.module.id,
@@ -153,6 +315,7 @@ function publish(): void {
     violations: sim.violations.length,
     stopped: sim.stopped,
   });
+  if (!mirror) return;
   const fragment = currentFragment();
   if (fragment !== null) connection.location?.replace(fragment);
 }

@@ -8,6 +8,7 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { DEFAULT_SPEED_INDEX, clampSpeedIndex } from './playback';
 
 /** A protocol as the picker lists it. */
 export interface ProtocolChoice {
@@ -31,6 +32,25 @@ export interface RunSummary {
 }
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
+
+/** The scenario bar's settings beyond protocol and seed; applied by Run. */
+export interface ScenarioDraft {
+  /** Cluster size, or null for the protocol's default. */
+  readonly nodes: number | null;
+  /** Parameters set away from their defaults. */
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly variant: string | null;
+  readonly presetId: string | null;
+}
+
+export const EMPTY_DRAFT: ScenarioDraft = {
+  nodes: null,
+  params: {},
+  variant: null,
+  presetId: null,
+};
+
+export type SideTab = 'inspector' | 'violations' | 'history';
 
 export const DEFAULT_SEED = '1';
 export const MAX_SEED_LENGTH = 64;
@@ -58,6 +78,19 @@ export interface AppState {
   readonly durationMicros: number;
   /** Increases whenever the current run moves, so views that read the kernel re-render. */
   readonly runVersion: number;
+  /** Playback: the driver loop advances the run while this is true. */
+  readonly playing: boolean;
+  /** Index into SPEEDS (playback.ts). */
+  readonly speedIndex: number;
+  /** The node the inspector shows, or null. */
+  readonly selectedNode: number | null;
+  readonly draft: ScenarioDraft;
+  readonly sideTab: SideTab;
+  readonly helpOpen: boolean;
+  /** Large type, high contrast, editing chrome hidden. */
+  readonly presenter: boolean;
+  /** A short notice ("Link copied"), or null. */
+  readonly toast: string | null;
 
   setProtocols(protocols: readonly ProtocolChoice[]): void;
   selectProtocol(id: string): void;
@@ -68,6 +101,14 @@ export interface AppState {
   finishRun(summary: RunSummary): void;
   failRun(message: string): void;
   setBanner(message: string | null): void;
+  setPlaying(playing: boolean): void;
+  setSpeedIndex(index: number): void;
+  selectNode(node: number | null): void;
+  setDraft(change: Partial<ScenarioDraft>): void;
+  setSideTab(tab: SideTab): void;
+  setHelpOpen(open: boolean): void;
+  setPresenter(on: boolean): void;
+  setToast(message: string | null): void;
 }
 
 export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>> = {}) {
@@ -82,6 +123,14 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
     banner: null,
     durationMicros: 0,
     runVersion: 0,
+    playing: false,
+    speedIndex: DEFAULT_SPEED_INDEX,
+    selectedNode: null,
+    draft: EMPTY_DRAFT,
+    sideTab: 'inspector',
+    helpOpen: false,
+    presenter: false,
+    toast: null,
 
     setProtocols(protocols) {
       const current = get().protocolId;
@@ -89,7 +138,10 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
       set({ protocols, protocolId: keep ? current : (protocols[0]?.id ?? null) });
     },
     selectProtocol(id) {
-      if (get().protocols.some((p) => p.id === id)) set({ protocolId: id, error: null });
+      if (get().protocols.some((p) => p.id === id)) {
+        const draft = id === get().protocolId ? get().draft : EMPTY_DRAFT;
+        set({ protocolId: id, error: null, draft });
+      }
     },
     setSeed(seed) {
       set({ seed, error: null });
@@ -111,6 +163,30 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
     },
     failRun(message) {
       set({ running: false, error: message });
+    },
+    setPlaying(playing) {
+      set({ playing });
+    },
+    setSpeedIndex(index) {
+      set({ speedIndex: clampSpeedIndex(index) });
+    },
+    selectNode(selectedNode) {
+      set({ selectedNode });
+    },
+    setDraft(change) {
+      set({ draft: { ...get().draft, ...change } });
+    },
+    setSideTab(sideTab) {
+      set({ sideTab });
+    },
+    setHelpOpen(helpOpen) {
+      set({ helpOpen });
+    },
+    setPresenter(presenter) {
+      set({ presenter });
+    },
+    setToast(toast) {
+      set({ toast });
     },
   }));
 }

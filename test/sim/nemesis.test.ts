@@ -12,7 +12,9 @@ describe('nemesis', () => {
   it('draws every kind of fault it is given, all inside the safety phase, in time order', () => {
     const faults = draw('1', 5);
     // About a dozen faults per seed: over five seeds every kind shows up.
-    const kinds = new Set(['1', '2', '3', '4', '5'].flatMap((seed) => draw(seed, 5)).map((f) => f.action.kind));
+    const kinds = new Set(
+      ['1', '2', '3', '4', '5'].flatMap((seed) => draw(seed, 5)).map((f) => f.action.kind),
+    );
     for (const kind of [
       'partition',
       'heal',

@@ -1,5 +1,6 @@
 import { type ThemeChoice, useApp } from '../store';
 import { THEME_CHOICES } from '../theme';
+import { ShareTools } from './ShareTools';
 
 const THEME_LABELS: Record<ThemeChoice, string> = {
   system: 'Auto',
@@ -20,6 +21,11 @@ function Logo() {
 export function Header() {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
+  const presenter = useApp((s) => s.presenter);
+  const setPresenter = useApp((s) => s.setPresenter);
+  const setHelpOpen = useApp((s) => s.setHelpOpen);
+  const toast = useApp((s) => s.toast);
+  const hasRun = useApp((s) => s.lastRun !== null);
   return (
     <header className="header">
       <div className="brand">
@@ -27,17 +33,43 @@ export function Header() {
         <h1>splitbrain</h1>
         <span className="tagline">a deterministic simulator of distributed protocols</span>
       </div>
-      <div className="segmented" role="group" aria-label="Colour theme">
-        {THEME_CHOICES.map((choice) => (
-          <button
-            key={choice}
-            type="button"
-            aria-pressed={theme === choice}
-            onClick={() => setTheme(choice)}
-          >
-            {THEME_LABELS[choice]}
-          </button>
-        ))}
+      <div className="header-tools">
+        {toast !== null && (
+          <span className="toast" role="status">
+            {toast}
+          </span>
+        )}
+        {hasRun && <ShareTools />}
+        <button
+          type="button"
+          className="small"
+          aria-pressed={presenter}
+          onClick={() => setPresenter(!presenter)}
+          title="Large type, high contrast, editing controls hidden"
+        >
+          Presenter
+        </button>
+        <button
+          type="button"
+          className="small"
+          onClick={() => setHelpOpen(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
+          ?
+        </button>
+        <div className="segmented" role="group" aria-label="Colour theme">
+          {THEME_CHOICES.map((choice) => (
+            <button
+              key={choice}
+              type="button"
+              aria-pressed={theme === choice}
+              onClick={() => setTheme(choice)}
+            >
+              {THEME_LABELS[choice]}
+            </button>
+          ))}
+        </div>
       </div>
     </header>
   );

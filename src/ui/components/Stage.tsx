@@ -1,9 +1,10 @@
-import { formatCount, formatMicros } from '../format';
+import { formatCount } from '../format';
+import { currentRun } from '../sim-bridge';
 import { useApp } from '../store';
 import { ClusterView } from './ClusterView';
-import { Scrubber } from './Scrubber';
+import { FaultTools } from './FaultTools';
 
-/** The main panel: the cluster at the cursor, the scrubber and the run's summary. */
+/** The main panel: the cluster at the cursor, the network tools and the run's fingerprint. */
 export function Stage() {
   const noProtocols = useApp((s) => s.protocols.length === 0);
   const lastRun = useApp((s) => s.lastRun);
@@ -13,6 +14,7 @@ export function Stage() {
     <section className="panel stage" aria-labelledby="stage-title">
       <header className="panel-header">
         <h2 id="stage-title">Cluster</h2>
+        {lastRun && <FaultTools />}
       </header>
       <div className="panel-body">
         {error !== null && (
@@ -21,24 +23,23 @@ export function Stage() {
           </div>
         )}
         {lastRun ? (
-          <div className="stage-run">
+          <>
             <ClusterView />
-            <Scrubber />
-            <dl className="summary">
-              <dt>Protocol</dt>
-              <dd>{lastRun.protocol}</dd>
+            <dl className="run-facts">
               <dt>Seed</dt>
               <dd className="mono">{lastRun.seed}</dd>
-              <dt>Simulated time</dt>
-              <dd className="mono">{formatMicros(lastRun.now)}</dd>
               <dt>Events</dt>
               <dd className="mono">{formatCount(lastRun.eventCount)}</dd>
+              <dt>Violations</dt>
+              <dd className={`mono${lastRun.violations > 0 ? ' bad' : ''}`}>
+                {lastRun.violations}
+              </dd>
+              <dt>Network</dt>
+              <dd>{networkText()}</dd>
               <dt>Trace hash</dt>
               <dd className="mono" data-testid="trace-hash">
                 {lastRun.traceHash}
               </dd>
-              <dt>Violations</dt>
-              <dd className="mono">{lastRun.violations}</dd>
               {lastRun.stopped !== null && (
                 <>
                   <dt>Stopped</dt>
@@ -46,7 +47,7 @@ export function Stage() {
                 </>
               )}
             </dl>
-          </div>
+          </>
         ) : (
           <div className="empty">
             <svg className="empty-art" viewBox="0 0 120 64" aria-hidden="true">
@@ -80,4 +81,18 @@ export function Stage() {
       </div>
     </section>
   );
+}
+
+function networkText(): string {
+  const run = currentRun();
+  if (!run) return '';
+  const net = run.simulation.network;
+  const groups = net.groups();
+  let cuts = 0;
+  for (const c of net.cut) cuts += c;
+  const parts: string[] = [];
+  if (groups.length > 1)
+    parts.push(`split ${groups.map((g) => `{${g.map((n) => `n${n}`).join(' ')}}`).join(' | ')}`);
+  if (cuts > 0) parts.push(`${cuts} link${cuts === 1 ? '' : 's'} cut`);
+  return parts.length === 0 ? 'whole' : parts.join(', ');
 }

@@ -1,0 +1,406 @@
+import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
+import { entryAt, lastLogIndex, lastLogTerm, termAt } from './log';
+import type { LogEntry, RaftState } from './types';
+
+/**
+ * The five safety properties of Figure 3, checked after every event. Each checker looks only at
+ * the node whose handler just ran (`lastNode`) and at what changed there since its last look:
+ * new entries, a truncation the node recorded, a new commit or apply point, a new leadership.
+ *
+ * Each checker remembers, per node, the state object it last looked at: a restart (recover)
+ * makes a new one, so "a different object" means "start over for this node". A checkpoint
+ * restore clones the states and this memory together, so the identities survive it; were they
+ * ever lost, the checker would only re-verify more, never less.
+ */
+
+type Cluster = ClusterView<RaftState>;
+
+const TWO_POW_32 = 4_294_967_296;
+
+/** A number naming an entry's command: -1 for a no-op, else its (client, seq). */
+function commandKey(entry: LogEntry): number {
+  const cmd = entry.cmd;
+  return cmd === null ? -1 : cmd.client * TWO_POW_32 + cmd.seq;
+}
+
+function describe(term: number, key: number): string {
+  if (key === -1) return `the no-op of term ${term}`;
+  const client = Math.floor(key / TWO_POW_32);
+  return `term ${term} command c${client}#${key - client * TWO_POW_32}`;
+}
+
+function nodeState(cluster: Cluster): RaftState | null {
+  const node = cluster.lastNode;
+  if (node < 0) return null;
+  return cluster.states[node] ?? null;
+}
+
+// ---- Election Safety ----------------------------------------------------------------------------
+
+interface ElectionMemory {
+  /** term -> the node seen leading it. */
+  leaders: Map<number, number>;
+  /** Per node, the last term it was seen leading (saves the map lookup). */
+  seenTerm: number[];
+}
+
+export const electionSafety: Invariant<RaftState, ElectionMemory> = {
+  id: 'election-safety',
+  description: 'At most one leader can be elected in a given term.',
+  init: () => ({ leaders: new Map(), seenTerm: [] }),
+  check(memory, cluster) {
+    const s = nodeState(cluster);
+    if (s === null || s.role !== 'leader') return null;
+    const node = cluster.lastNode;
+    const term = s.currentTerm;
+    if (memory.seenTerm[node] === term) return null;
+    memory.seenTerm[node] = term;
+    const other = memory.leaders.get(term);
+    if (other === undefined) {
+      memory.leaders.set(term, node);
+      return null;
+    }
+    return other === node ? null : `n${other} and n${node} were both leader in term ${term}`;
+  },
+};
+
+// ---- Leader Append-Only -------------------------------------------------------------------------
+
+interface AppendOnlyMemory {
+  state: (RaftState | null)[];
+  /** Per node: the term it was leader in at the last look (-1: not leader)... */
+  term: number[];
+  /** ...its last index and last term then, and its truncation count. */
+  last: number[];
+  lastTerm: number[];
+  truncations: number[];
+}
+
+export const leaderAppendOnly: Invariant<RaftState, AppendOnlyMemory> = {
+  id: 'leader-append-only',
+  description:
+    'A leader never overwrites or deletes entries in its log; it only appends new entries.',
+  init: () => ({ state: [], term: [], last: [], lastTerm: [], truncations: [] }),
+  check(memory, cluster) {
+    const s = nodeState(cluster);
+    if (s === null) return null;
+    const node = cluster.lastNode;
+    if (s.role !== 'leader') {
+      memory.term[node] = -1;
+      return null;
+    }
+    const last = lastLogIndex(s);
+    let message: string | null = null;
+    if (memory.state[node] === s && memory.term[node] === s.currentTerm) {
+      const before = memory.last[node]!;
+      if (s.truncations !== memory.truncations[node] && s.truncatedFrom <= before) {
+        message = `leader n${node} of term ${s.currentTerm} deleted its entries from index ${s.truncatedFrom}`;
+      } else if (last < before) {
+        message = `leader n${node} of term ${s.currentTerm} shortened its log from ${before} to ${last} entries`;
+      } else {
+        const term = termAt(s, before);
+        if (term !== -1 && term !== memory.lastTerm[node])
+          message = `leader n${node} of term ${s.currentTerm} overwrote entry ${before} (term ${memory.lastTerm[node]} became ${term})`;
+      }
+    }
+    memory.state[node] = s;
+    memory.term[node] = s.currentTerm;
+    memory.last[node] = last;
+    memory.lastTerm[node] = lastLogTerm(s);
+    memory.truncations[node] = s.truncations;
+    return message;
+  },
+};
+
+// ---- Log Matching -------------------------------------------------------------------------------
+
+interface LogMatchingMemory {
+  /**
+   * A registry of every (index, term) seen in any log, with the term of the entry before it and
+   * its command. If all logs agree with it, logs that share an (index, term) agree on everything
+   * up to that index (by induction on the index). The first term seen at an index is kept in
+   * arrays, any other term at the same index in a map.
+   */
+  term: number[];
+  prevTerm: number[];
+  command: number[];
+  others: Map<string, [number, number]>;
+  /** Per node: the state last looked at, the index verified up to, the truncation count. */
+  state: (RaftState | null)[];
+  verified: number[];
+  truncations: number[];
+}
+
+function registerEntry(
+  memory: LogMatchingMemory,
+  index: number,
+  term: number,
+  prevTerm: number,
+  command: number,
+): string | null {
+  let knownPrev: number;
+  let knownCommand: number;
+  const first = memory.term[index];
+  if (first === undefined) {
+    memory.term[index] = term;
+    memory.prevTerm[index] = prevTerm;
+    memory.command[index] = command;
+    return null;
+  }
+  if (first === term) {
+    knownPrev = memory.prevTerm[index]!;
+    knownCommand = memory.command[index]!;
+  } else {
+    const key = `${index}/${term}`;
+    const known = memory.others.get(key);
+    if (known === undefined) {
+      memory.others.set(key, [prevTerm, command]);
+      return null;
+    }
+    [knownPrev, knownCommand] = known;
+  }
+  if (knownCommand !== command)
+    return `two logs hold different entries at index ${index} in term ${term}: ${describe(term, knownCommand)} and ${describe(term, command)}`;
+  if (knownPrev !== prevTerm)
+    return `two logs hold entry ${index} of term ${term} but differ before it (term ${knownPrev} vs ${prevTerm} at index ${index - 1})`;
+  return null;
+}
+
+export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
+  id: 'log-matching',
+  description:
+    'If two logs contain an entry with the same index and term, the logs are identical in all entries up through that index.',
+  init: () => ({
+    term: [],
+    prevTerm: [],
+    command: [],
+    others: new Map(),
+    state: [],
+    verified: [],
+    truncations: [],
+  }),
+  check(memory, cluster) {
+    const s = nodeState(cluster);
+    if (s === null) return null;
+    const node = cluster.lastNode;
+    const last = lastLogIndex(s);
+    let from: number;
+    if (memory.state[node] !== s) {
+      memory.state[node] = s;
+      from = 1;
+    } else {
+      from = memory.verified[node]! + 1;
+      const truncations = memory.truncations[node]!;
+      if (s.truncations === truncations + 1) {
+        if (s.truncatedFrom < from) from = s.truncatedFrom;
+      } else if (s.truncations !== truncations) {
+        from = 1;
+      }
+      if (from > last) {
+        memory.verified[node] = last;
+        memory.truncations[node] = s.truncations;
+        return null;
+      }
+    }
+    if (from <= s.snapshotIndex) from = s.snapshotIndex + 1;
+    memory.verified[node] = last;
+    memory.truncations[node] = s.truncations;
+    for (let index = from; index <= last; index++) {
+      const entry = entryAt(s, index);
+      const message = registerEntry(
+        memory,
+        index,
+        entry.term,
+        termAt(s, index - 1),
+        commandKey(entry),
+      );
+      if (message !== null) return `n${node}: ${message}`;
+    }
+    return null;
+  },
+};
+
+// ---- Leader Completeness ------------------------------------------------------------------------
+
+interface CompletenessMemory {
+  /** index -> term of the entry some node marked committed there (first report)... */
+  committedTerm: number[];
+  /** ...and the term that node was in when it did (the entry was committed in that term or before). */
+  committedIn: number[];
+  maxCommitted: number;
+  /** Per node: the state last looked at, its commit index then, the term it was last checked as a new leader. */
+  state: (RaftState | null)[];
+  commitSeen: number[];
+  leaderTerm: number[];
+}
+
+/** Whether `s` holds the committed entry at `index` (an index inside its snapshot counts as held). */
+function holdsEntry(s: RaftState, index: number, term: number): boolean {
+  if (index > lastLogIndex(s)) return false;
+  const held = termAt(s, index);
+  return held === -1 || held === term;
+}
+
+export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
+  id: 'leader-completeness',
+  description:
+    'If a log entry is committed in a given term, that entry will be present in the logs of the leaders for all higher-numbered terms.',
+  init: () => ({
+    committedTerm: [],
+    committedIn: [],
+    maxCommitted: 0,
+    state: [],
+    commitSeen: [],
+    leaderTerm: [],
+  }),
+  check(memory, cluster) {
+    const s = nodeState(cluster);
+    if (s === null) return null;
+    const node = cluster.lastNode;
+    if (memory.state[node] !== s) {
+      memory.state[node] = s;
+      memory.commitSeen[node] = s.snapshotIndex;
+      memory.leaderTerm[node] = -1;
+    }
+    // New commit points: record them, and check the leaders of later terms already in office.
+    const seen = memory.commitSeen[node]!;
+    if (s.commitIndex > seen) {
+      memory.commitSeen[node] = s.commitIndex;
+      const upTo = Math.min(s.commitIndex, lastLogIndex(s));
+      let newest = -1;
+      for (let index = Math.max(seen + 1, s.snapshotIndex); index <= upTo; index++) {
+        if (memory.committedTerm[index] !== undefined) continue;
+        const term = termAt(s, index);
+        if (term < 0) continue;
+        memory.committedTerm[index] = term;
+        memory.committedIn[index] = s.currentTerm;
+        if (index > memory.maxCommitted) memory.maxCommitted = index;
+        newest = index;
+      }
+      if (newest > 0) {
+        const term = memory.committedTerm[newest]!;
+        for (let other = 0; other < cluster.states.length; other++) {
+          const o = cluster.states[other];
+          if (o == null || o.role !== 'leader' || o.currentTerm <= s.currentTerm) continue;
+          if (!holdsEntry(o, newest, term))
+            return `entry ${newest} (term ${term}) was committed in term ${s.currentTerm} (seen at n${node}) but leader n${other} of term ${o.currentTerm} lacks it`;
+        }
+      }
+    }
+    // A new leader: it must hold every entry committed in an earlier term. Log Matching is
+    // checked on its own, so holding the latest such entry means holding all before it.
+    if (s.role === 'leader' && memory.leaderTerm[node] !== s.currentTerm) {
+      memory.leaderTerm[node] = s.currentTerm;
+      let index = memory.maxCommitted;
+      while (index > 0 && !(memory.committedIn[index]! < s.currentTerm)) index--;
+      if (index > 0) {
+        const term = memory.committedTerm[index]!;
+        if (!holdsEntry(s, index, term)) {
+          const held = termAt(s, index);
+          const what = held < 0 ? 'nothing' : `an entry of term ${held}`;
+          return `n${node} became leader of term ${s.currentTerm} without committed entry ${index} (term ${term}, committed by term ${memory.committedIn[index]}); it holds ${what} there`;
+        }
+      }
+    }
+    return null;
+  },
+};
+
+// ---- State Machine Safety -----------------------------------------------------------------------
+
+interface MachineMemory {
+  /** index -> term and command of the first entry any node applied there. */
+  term: number[];
+  command: number[];
+  /** Per node: the state last looked at and its lastApplied then. */
+  state: (RaftState | null)[];
+  applied: number[];
+}
+
+export const stateMachineSafety: Invariant<RaftState, MachineMemory> = {
+  id: 'state-machine-safety',
+  description:
+    'If a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index.',
+  init: () => ({ term: [], command: [], state: [], applied: [] }),
+  check(memory, cluster) {
+    const s = nodeState(cluster);
+    if (s === null) return null;
+    const node = cluster.lastNode;
+    if (memory.state[node] !== s) {
+      memory.state[node] = s;
+      memory.applied[node] = s.snapshotIndex;
+    }
+    const seen = memory.applied[node]!;
+    if (s.lastApplied <= seen) {
+      memory.applied[node] = s.lastApplied;
+      return null;
+    }
+    memory.applied[node] = s.lastApplied;
+    const last = lastLogIndex(s);
+    for (let index = Math.max(seen + 1, s.snapshotIndex); index <= s.lastApplied; index++) {
+      if (index > last) break;
+      const knownTerm = memory.term[index];
+      if (index === s.snapshotIndex) {
+        // Applied by installing a snapshot: only the term of its last entry is known.
+        if (knownTerm !== undefined && knownTerm !== s.snapshotTerm)
+          return `n${node} installed a snapshot ending with an entry of term ${s.snapshotTerm} at index ${index}, where another server applied ${describe(knownTerm, memory.command[index]!)}`;
+        continue;
+      }
+      const entry = entryAt(s, index);
+      const command = commandKey(entry);
+      if (knownTerm === undefined) {
+        memory.term[index] = entry.term;
+        memory.command[index] = command;
+      } else if (knownTerm !== entry.term || memory.command[index] !== command) {
+        return `n${node} applied ${describe(entry.term, command)} at index ${index}, where another server applied ${describe(knownTerm, memory.command[index]!)}`;
+      }
+    }
+    return null;
+  },
+};
+
+export const raftInvariants = [
+  electionSafety,
+  leaderAppendOnly,
+  logMatching,
+  leaderCompleteness,
+  stateMachineSafety,
+] as const;
+
+// ---- Liveness -----------------------------------------------------------------------------------
+
+/** Client ops invoked in [end - 3 s, end - 1 s] must have completed within this bound. */
+export const OP_BOUND_MICROS = 1_000_000;
+const OP_WINDOW_START_MICROS = 3_000_000;
+
+/**
+ * Liveness, judged once at the end of the run (after the quiet phase): some node leads, and every
+ * client op invoked between 3 s and 1 s before the end completed (ok or fail) within 1 s.
+ */
+export function raftLiveness(cluster: Cluster, history: readonly HistoryEvent[]): string | null {
+  let leader = -1;
+  for (let node = 0; node < cluster.states.length; node++) {
+    const s = cluster.states[node];
+    if (s != null && s.role === 'leader') leader = node;
+  }
+  if (leader < 0) return 'no leader at the end of the run';
+  const windowStart = cluster.now - OP_WINDOW_START_MICROS;
+  const windowEnd = cluster.now - OP_BOUND_MICROS;
+  if (windowStart < 0) return null;
+  const open = new Map<number, number>();
+  for (const event of history) {
+    if (event.type === 'invoke') {
+      if (event.at >= windowStart && event.at <= windowEnd) open.set(event.process, event.at);
+      continue;
+    }
+    const started = open.get(event.process);
+    if (started === undefined) continue;
+    open.delete(event.process);
+    if (event.type === 'info' || event.at - started > OP_BOUND_MICROS) {
+      return `client op ${event.f} by process ${event.process}, invoked at ${started} µs, took ${event.at - started} µs (${event.type})`;
+    }
+  }
+  for (const [process, started] of open)
+    return `client op by process ${process}, invoked at ${started} µs, never completed`;
+  return null;
+}

@@ -1,0 +1,240 @@
+import { formatMicros } from '../format';
+import { timerRemaining } from '../playback';
+import { currentRun, seekToEvent } from '../sim-bridge';
+import { type SideTab, useApp } from '../store';
+import { type TreeNode, toTree } from '../tree';
+import { HistoryView } from './HistoryView';
+
+const TABS: readonly [SideTab, string][] = [
+  ['inspector', 'Inspector'],
+  ['violations', 'Violations'],
+  ['history', 'Clients'],
+];
+
+/** The right-hand panel: the selected node's inspector, the violations, the client history. */
+export function SidePanel() {
+  const tab = useApp((s) => s.sideTab);
+  const setTab = useApp((s) => s.setSideTab);
+  const violations = useApp((s) => s.lastRun?.violations ?? 0);
+  return (
+    <section className="panel side" aria-label="Details">
+      <div className="tabs" role="tablist" aria-label="Details">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            aria-controls={`tabpanel-${id}`}
+            onClick={() => setTab(id)}
+          >
+            {label}
+            {id === 'violations' && violations > 0 && <span className="count">{violations}</span>}
+          </button>
+        ))}
+      </div>
+      <div
+        className="side-body"
+        role="tabpanel"
+        id={`tabpanel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+      >
+        {tab === 'inspector' && <Inspector />}
+        {tab === 'violations' && <Violations />}
+        {tab === 'history' && <HistoryView />}
+      </div>
+    </section>
+  );
+}
+
+function Inspector() {
+  useApp((s) => s.runVersion);
+  const selected = useApp((s) => s.selectedNode);
+  const selectNode = useApp((s) => s.selectNode);
+  const run = currentRun();
+  if (run === null) return null;
+  const sim = run.simulation;
+  const count = sim.scenario.nodes;
+  const node = selected !== null && selected < count ? selected : null;
+  const picker = (
+    <div className="node-picker" role="group" aria-label="Inspect node">
+      {Array.from({ length: count }, (_, i) => (
+        <button
+          key={i}
+          type="button"
+          className="chip"
+          aria-pressed={node === i}
+          onClick={() => selectNode(i)}
+        >
+          n{i}
+        </button>
+      ))}
+    </div>
+  );
+  if (node === null)
+    return (
+      <div className="inspector">
+        {picker}
+        <p className="muted">Click a node (or pick one above) to see its state.</p>
+      </div>
+    );
+  const state = sim.nodeState(node);
+  const status = sim.nodeStatus(node);
+  const view = run.module.view;
+  const summary = state === null ? null : view.summarize(state);
+  const timer = view.ringTimer !== undefined ? sim.timer(node, view.ringTimer) : null;
+  const left = timerRemaining(timer, sim.now);
+  const sections = state !== null && view.inspect ? view.inspect(state, node) : [];
+  const disk = [...sim.nodeDisk(node).keys()];
+  return (
+    <div className="inspector" data-testid="inspector">
+      {picker}
+      <dl className="facts">
+        <dt>Node</dt>
+        <dd className="mono">n{node}</dd>
+        <dt>Status</dt>
+        <dd className={`status-${status}`}>{status === 'down' ? 'crashed' : status}</dd>
+        {summary && (
+          <>
+            <dt>Role</dt>
+            <dd>
+              <span
+                className="role-dot"
+                style={{ background: view.roleColors[summary.role] ?? 'var(--accent)' }}
+              />
+              {summary.role}
+            </dd>
+            {summary.term >= 0 && (
+              <>
+                <dt>Term</dt>
+                <dd className="mono">{summary.term}</dd>
+              </>
+            )}
+            {summary.badge && (
+              <>
+                <dt>Summary</dt>
+                <dd>{summary.badge}</dd>
+              </>
+            )}
+          </>
+        )}
+        <dt>Local clock</dt>
+        <dd className="mono">{formatMicros(sim.localTime(node))}</dd>
+        {timer && left !== null && (
+          <>
+            <dt>{view.ringTimer} timer</dt>
+            <dd className="mono">
+              due {formatMicros(timer.deadline)} ({Math.round(left * 100)}% left)
+            </dd>
+          </>
+        )}
+        <dt>Disk</dt>
+        <dd className="mono small">{disk.length === 0 ? 'empty' : `${disk.length} keys`}</dd>
+      </dl>
+      {sections.map((section, i) => (
+        <div key={i} className="inspect-section">
+          <h3>{section.title}</h3>
+          {section.rows && (
+            <dl className="facts">
+              {section.rows.map(([label, value], j) => (
+                <div key={j} className="fact">
+                  <dt>{label}</dt>
+                  <dd className="mono">{value === null ? '—' : String(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {section.cells && (
+            <div className="cells">
+              {section.cells.map((cell, j) => (
+                <span
+                  key={j}
+                  className={`cell${cell.marked ? ' marked' : ''}`}
+                  style={
+                    cell.tone !== undefined
+                      ? { background: `var(--tone-${Math.abs(cell.tone) % 8})` }
+                      : undefined
+                  }
+                  title={cell.title}
+                >
+                  {cell.text}
+                </span>
+              ))}
+            </div>
+          )}
+          {section.note && <p className="muted small">{section.note}</p>}
+        </div>
+      ))}
+      <h3>State</h3>
+      {state === null ? (
+        <p className="muted">Crashed: no volatile state. The disk survives a restart.</p>
+      ) : (
+        <ul className="tree">
+          <TreeRows node={toTree('state', state)} open />
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function TreeRows({ node, open = false }: { node: TreeNode; open?: boolean }) {
+  if (!node.children)
+    return (
+      <li>
+        <span className="tree-key">{node.label}</span>
+        <span className="tree-value mono">{node.text}</span>
+      </li>
+    );
+  return (
+    <li>
+      <details open={open}>
+        <summary>
+          <span className="tree-key">{node.label}</span>
+          <span className="tree-value muted mono">{node.text}</span>
+        </summary>
+        <ul className="tree">
+          {node.children.map((child, i) => (
+            <TreeRows key={i} node={child} />
+          ))}
+        </ul>
+      </details>
+    </li>
+  );
+}
+
+function Violations() {
+  useApp((s) => s.runVersion);
+  const run = currentRun();
+  if (run === null) return null;
+  const violations = run.simulation.violations;
+  if (violations.length === 0)
+    return (
+      <div className="violations">
+        <p className="ok-note">No invariant is violated up to the cursor.</p>
+        <ul className="invariant-list">
+          {run.module.invariants.map((inv) => (
+            <li key={inv.id}>
+              <span className="mono">{inv.id}</span>
+              <span className="muted"> — {inv.description}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  return (
+    <ul className="violations">
+      {violations.map((v, i) => (
+        <li key={i}>
+          <button type="button" className="violation" onClick={() => seekToEvent(v.event)}>
+            <span className="violation-name">{v.invariant}</span>
+            <span className="mono small">
+              {formatMicros(v.atMicros)} · event {v.event}
+            </span>
+            <span className="violation-message">{v.message}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
