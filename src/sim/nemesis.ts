@@ -1,9 +1,35 @@
 import { assert } from './assert';
 import type { Stream } from './rng';
-import type { FaultAction, Micros, NemesisConfig, NodeId, TimedFault } from './types';
+import type {
+  FaultAction,
+  LatencyDist,
+  Micros,
+  NemesisConfig,
+  NemesisKind,
+  NodeId,
+  TimedFault,
+} from './types';
 
 /** A nemesis schedule never holds more faults than this, whatever its interval. */
 export const MAX_NEMESIS_FAULTS = 5_000;
+
+/** How much faster than `intervalMicros` a seed's faults may come (drawn per seed). */
+const SWARM_SPEEDUPS = [1, 2, 5, 10] as const;
+
+/**
+ * Swarm testing (as TigerBeetle's simulator does): each seed keeps a random non-empty subset of
+ * the fault kinds and a random pace, so some seeds hammer one kind of fault in quick succession
+ * while others mix slow ones. Fewer kinds at once, and faster ones, reach schedules that a
+ * uniform mix almost never draws.
+ */
+function swarm(kinds: readonly NemesisKind[], interval: Micros, rng: Stream) {
+  const kept = kinds.filter(() => rng.int(2) === 0);
+  const pace = rng.pick(SWARM_SPEEDUPS);
+  return {
+    kinds: kept.length > 0 ? kept : [...kinds],
+    interval: Math.max(1_000, Math.floor(interval / pace)),
+  };
+}
 
 /**
  * Draw a fault schedule from the seed for the safety phase [0, safetyMicros). Every fault it
@@ -15,15 +41,16 @@ export function drawNemesis(
   nodes: number,
   baseLossPpm: number,
   rng: Stream,
+  baseLatency: LatencyDist = { kind: 'uniform', minMicros: 2_000, maxMicros: 8_000 },
 ): TimedFault[] {
   assert(config.intervalMicros > 0 && config.safetyMicros > 0, 'nemesis needs positive times');
   const faults: TimedFault[] = [];
-  const kinds = config.kinds.filter(
+  const possible = config.kinds.filter(
     (kind) => nodes > 1 || (kind !== 'partition' && kind !== 'cut'),
   );
+  const { kinds, interval } = swarm(possible, config.intervalMicros, rng);
   const crashWindows: { node: NodeId; start: Micros; end: Micros }[] = [];
   const minority = Math.floor((nodes - 1) / 2);
-  const interval = config.intervalMicros;
   const half = Math.floor(interval / 2);
   let at = rng.range(half, interval + half);
   while (at < config.safetyMicros && faults.length < MAX_NEMESIS_FAULTS - 2 && kinds.length > 0) {
@@ -64,6 +91,16 @@ export function drawNemesis(
       case 'loss':
         add(at, { kind: 'loss', ppm: rng.range(100_000, 500_000) });
         add(end, { kind: 'loss', ppm: baseLossPpm });
+        break;
+      case 'reorder':
+        // Messages overtake each other, with a wide latency spread so they often do.
+        add(at, { kind: 'reorder', on: true });
+        add(at, {
+          kind: 'latency',
+          latency: { kind: 'longtail', minMicros: 1_000, maxMicros: 100_000 },
+        });
+        add(end, { kind: 'reorder', on: false });
+        add(end, { kind: 'latency', latency: baseLatency });
         break;
       case 'clock': {
         const node = rng.int(nodes);

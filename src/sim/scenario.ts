@@ -37,6 +37,7 @@ const NEMESIS_KINDS = [
   'pause',
   'loss',
   'clock',
+  'reorder',
 ] as const satisfies readonly NemesisKind[];
 /** Parameter names are identifiers, so `__proto__` and friends never reach an object key. */
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -148,6 +149,7 @@ const FAULT_KINDS = [
   'latency',
   'clockJump',
   'clockDrift',
+  'reorder',
 ] as const satisfies readonly FaultAction['kind'][];
 
 const faultActionSchema = byKind(
@@ -176,6 +178,7 @@ const faultActionSchema = byKind(
       node: nodeId(),
       ppm: int(-MAX_DRIFT_PPM, MAX_DRIFT_PPM),
     }),
+    strict({ kind: literal('reorder'), on: z.boolean({ error: 'must be true or false' }) }),
   ],
   FAULT_KINDS,
   'a fault action (an object with a kind)',
@@ -493,6 +496,7 @@ function checkAction(path: Path, action: FaultAction, node: NodeCheck, report: R
       return checkLatency([...path, 'latency'], action.latency, report);
     case 'heal':
     case 'loss':
+    case 'reorder':
       return;
     default:
       return node([...path, 'node'], action.node);

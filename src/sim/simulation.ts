@@ -696,6 +696,9 @@ export class Simulation {
       case 'clockJump':
         this.rebaseClock(action.node).baseLocal += action.deltaMicros;
         return this.record(REC.clock, action.node, action.deltaMicros);
+      case 'reorder':
+        this.network.setAllPolicies((policy) => ({ ...policy, reorder: action.on }));
+        return this.record(REC.reorder, -1, action.on ? 1 : 0);
       case 'clockDrift':
         this.rebaseClock(action.node).ppm = action.ppm;
         return this.record(REC.clock, action.node, action.ppm);
@@ -959,7 +962,14 @@ export class Simulation {
     const s = this.scenario;
     for (const fault of s.faults) this.queue.push(fault.at, EV.fault, -1, 0, 0, fault.action);
     if (s.nemesis !== null) {
-      const drawn = drawNemesis(s.nemesis, s.nodes, this.baseLossPpm, this.streams.get('nemesis'));
+      const rng = this.streams.get('nemesis');
+      const drawn = drawNemesis(
+        s.nemesis,
+        s.nodes,
+        this.baseLossPpm,
+        rng,
+        s.network.default.latency,
+      );
       for (const fault of drawn) this.queue.push(fault.at, EV.fault, -1, 0, 0, fault.action);
       this.queue.push(s.nemesis.safetyMicros, EV.quiet, -1, 0, 0, undefined);
     }

@@ -29,6 +29,7 @@ export const REC = {
   reply: 23,
   violation: 24,
   quiet: 25,
+  reorder: 26,
 } as const;
 export type RecordKind = (typeof REC)[keyof typeof REC];
 export const REC_NAMES: readonly string[] = (() => {

@@ -282,7 +282,9 @@ export type FaultAction =
   /** Jump a node's clock by deltaMicros (may be negative). */
   | { readonly kind: 'clockJump'; readonly node: NodeId; readonly deltaMicros: Micros }
   /** Set a node's clock drift, in parts per million (positive: the clock runs fast). */
-  | { readonly kind: 'clockDrift'; readonly node: NodeId; readonly ppm: number };
+  | { readonly kind: 'clockDrift'; readonly node: NodeId; readonly ppm: number }
+  /** Let messages overtake each other on every link (on), or make every link FIFO again (off). */
+  | { readonly kind: 'reorder'; readonly on: boolean };
 
 export interface TimedFault {
   readonly at: Micros;
@@ -296,7 +298,7 @@ export interface RecordedInput {
   readonly action: FaultAction;
 }
 
-export type NemesisKind = 'partition' | 'cut' | 'crash' | 'pause' | 'loss' | 'clock';
+export type NemesisKind = 'partition' | 'cut' | 'crash' | 'pause' | 'loss' | 'clock' | 'reorder';
 
 export interface NemesisConfig {
   /** Faults are drawn during [0, safetyMicros); then every fault is healed and the quiet phase begins. */

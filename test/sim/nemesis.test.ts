@@ -33,6 +33,17 @@ describe('nemesis', () => {
     expect(faults.map((f) => f.at)).toEqual([...faults.map((f) => f.at)].sort((a, b) => a - b));
   });
 
+  it('swarms: seeds differ in which kinds of fault they draw and how fast', () => {
+    const kindSets = new Set(
+      ['1', '2', '3', '4', '5', '6', '7', '8'].map((seed) =>
+        [...new Set(draw(seed, 5).map((f) => f.action.kind))].sort().join(','),
+      ),
+    );
+    expect(kindSets.size).toBeGreaterThan(3);
+    const counts = ['1', '2', '3', '4', '5', '6', '7', '8'].map((seed) => draw(seed, 5).length);
+    expect(Math.max(...counts)).toBeGreaterThan(2 * Math.min(...counts));
+  });
+
   it('is a function of the seed', () => {
     expect(draw('7', 5)).toEqual(draw('7', 5));
     expect(draw('7', 5)).not.toEqual(draw('8', 5));

@@ -219,6 +219,16 @@ describe('network', () => {
     );
     const payloads = stateOf(fifo, 1).received.map(([, p]) => p);
     expect(payloads).toEqual([...payloads].sort((x, y) => x - y));
+    const switched = probeRun(
+      {
+        network: network(jitter),
+        params: { tickMicros: 1_000, throwAt: -1 },
+        faults: [{ at: 0, action: { kind: 'reorder', on: true } }],
+      },
+      500_000,
+    );
+    const switchedPayloads = stateOf(switched, 1).received.map(([, p]) => p);
+    expect(switchedPayloads).not.toEqual([...switchedPayloads].sort((x, y) => x - y));
     const reorder = probeRun(
       {
         network: network({ ...jitter, reorder: true }),
