@@ -15,19 +15,23 @@ export const MAX_NEMESIS_FAULTS = 5_000;
 
 /** How much faster than `intervalMicros` a seed's faults may come (drawn per seed). */
 const SWARM_SPEEDUPS = [1, 2, 5, 10] as const;
+/** The swarm never makes faults come faster than this; a storm already faster keeps its pace. */
+const SWARM_FASTEST_MICROS = 50_000;
 
 /**
  * Swarm testing (as TigerBeetle's simulator does): each seed keeps a random non-empty subset of
  * the fault kinds and a random pace, so some seeds hammer one kind of fault in quick succession
  * while others mix slow ones. Fewer kinds at once, and faster ones, reach schedules that a
- * uniform mix almost never draws.
+ * uniform mix almost never draws. It draws from its own stream, so a one-kind storm whose pace
+ * is already fast gets exactly the schedule it would get without the swarm.
  */
 function swarm(kinds: readonly NemesisKind[], interval: Micros, rng: Stream) {
-  const kept = kinds.filter(() => rng.int(2) === 0);
+  const kept = kinds.length > 1 ? kinds.filter(() => rng.int(2) === 0) : [];
   const pace = rng.pick(SWARM_SPEEDUPS);
+  const fastest = Math.min(interval, SWARM_FASTEST_MICROS);
   return {
     kinds: kept.length > 0 ? kept : [...kinds],
-    interval: Math.max(1_000, Math.floor(interval / pace)),
+    interval: Math.max(fastest, Math.floor(interval / pace)),
   };
 }
 
@@ -41,14 +45,15 @@ export function drawNemesis(
   nodes: number,
   baseLossPpm: number,
   rng: Stream,
-  baseLatency: LatencyDist = { kind: 'uniform', minMicros: 2_000, maxMicros: 8_000 },
+  baseLatency: LatencyDist,
+  swarmRng: Stream,
 ): TimedFault[] {
   assert(config.intervalMicros > 0 && config.safetyMicros > 0, 'nemesis needs positive times');
   const faults: TimedFault[] = [];
   const possible = config.kinds.filter(
     (kind) => nodes > 1 || (kind !== 'partition' && kind !== 'cut'),
   );
-  const { kinds, interval } = swarm(possible, config.intervalMicros, rng);
+  const { kinds, interval } = swarm(possible, config.intervalMicros, swarmRng);
   const crashWindows: { node: NodeId; start: Micros; end: Micros }[] = [];
   const minority = Math.floor((nodes - 1) / 2);
   const half = Math.floor(interval / 2);

@@ -963,13 +963,9 @@ export class Simulation {
     for (const fault of s.faults) this.queue.push(fault.at, EV.fault, -1, 0, 0, fault.action);
     if (s.nemesis !== null) {
       const rng = this.streams.get('nemesis');
-      const drawn = drawNemesis(
-        s.nemesis,
-        s.nodes,
-        this.baseLossPpm,
-        rng,
-        s.network.default.latency,
-      );
+      const swarm = this.streams.get('nemesis-swarm');
+      const latency = s.network.default.latency;
+      const drawn = drawNemesis(s.nemesis, s.nodes, this.baseLossPpm, rng, latency, swarm);
       for (const fault of drawn) this.queue.push(fault.at, EV.fault, -1, 0, 0, fault.action);
       this.queue.push(s.nemesis.safetyMicros, EV.quiet, -1, 0, 0, undefined);
     }

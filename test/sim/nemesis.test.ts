@@ -2,11 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawNemesis } from '../../src/sim/nemesis';
 import { Stream } from '../../src/sim/rng';
-import { DEFAULT_NEMESIS } from '../../src/sim/scenario';
+import { DEFAULT_LINK, DEFAULT_NEMESIS } from '../../src/sim/scenario';
 import type { FaultAction, TimedFault } from '../../src/sim/types';
 
 const draw = (seed: string, nodes: number): TimedFault[] =>
-  drawNemesis(DEFAULT_NEMESIS, nodes, 0, new Stream(seed, 'nemesis'));
+  drawNemesis(
+    DEFAULT_NEMESIS,
+    nodes,
+    0,
+    new Stream(seed, 'nemesis'),
+    DEFAULT_LINK.latency,
+    new Stream(seed, 'nemesis-swarm'),
+  );
 
 describe('nemesis', () => {
   it('draws every kind of fault it is given, all inside the safety phase, in time order', () => {
