@@ -14,9 +14,9 @@ import type {
 export const MAX_NEMESIS_FAULTS = 5_000;
 
 /** How much faster than `intervalMicros` a seed's faults may come (drawn per seed). */
-const SWARM_SPEEDUPS = [1, 2, 5, 10] as const;
+const SWARM_SPEEDUPS = [1, 2, 5, 10, 25, 50] as const;
 /** The swarm never makes faults come faster than this; a storm already faster keeps its pace. */
-const SWARM_FASTEST_MICROS = 50_000;
+const SWARM_FASTEST_MICROS = 10_000;
 
 /**
  * Swarm testing (as TigerBeetle's simulator does): each seed keeps a random non-empty subset of
