@@ -262,3 +262,22 @@ test('Raft: crashing the leader from its menu yields a new leader with a higher 
   await expect(page.getByRole('menu')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('raft-new-leader.png') });
 });
+
+test("Raft's inspector shows the leader's log by term and its peers' nextIndex and matchIndex", async ({
+  page,
+}, testInfo) => {
+  const report = cliRun('--protocol', 'raft', '--seed', 'inspect', '--until', '1500ms');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(report.url);
+  await ready(page);
+  const leader = (await sb.state(page))!.nodes.find((n) => n.role === 'leader')!;
+  await page
+    .getByRole('group', { name: 'Inspect node' })
+    .getByRole('button', { name: `n${leader.id}` })
+    .click();
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByRole('heading', { name: 'Replication (leader)' })).toBeVisible();
+  await expect(inspector.getByText(/^nextIndex \d+, matchIndex \d+$/).first()).toBeVisible();
+  expect(await inspector.locator('.cells .cell.marked').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: testInfo.outputPath('raft-inspector.png') });
+});

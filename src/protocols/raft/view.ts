@@ -1,4 +1,4 @@
-import type { ProtocolView } from '../../sim/types';
+import type { InspectSection, NodeId, ProtocolView } from '../../sim/types';
 import { ELECTION_TIMER, type RaftMsg, type RaftState } from './types';
 
 export const raftView: ProtocolView<RaftState, RaftMsg> = {
@@ -34,4 +34,59 @@ export const raftView: ProtocolView<RaftState, RaftMsg> = {
     }
   },
   ringTimer: ELECTION_TIMER,
+  inspect: inspectRaft,
 };
+
+/** The log cells shown at most: the newest ones, after the snapshot. */
+const MAX_LOG_CELLS = 60;
+
+/** The inspector panel: Figure 2's state, the log as cells toned by term, replication per peer. */
+function inspectRaft(state: RaftState, self: NodeId): InspectSection[] {
+  const sections: InspectSection[] = [
+    {
+      title: 'Persistent state',
+      rows: [
+        ['currentTerm', state.currentTerm],
+        ['votedFor', state.votedFor < 0 ? null : `n${state.votedFor}`],
+        ['log length', state.snapshotIndex + state.log.length],
+        [
+          'snapshot up to',
+          state.snapshotIndex === 0 ? null : `${state.snapshotIndex} (term ${state.snapshotTerm})`,
+        ],
+      ],
+    },
+    logSection(state),
+  ];
+  if (state.role === 'leader') sections.push(replicationSection(state, self));
+  return sections;
+}
+
+function logSection(state: RaftState): InspectSection {
+  const first = Math.max(0, state.log.length - MAX_LOG_CELLS);
+  const cells = state.log.slice(first).map((entry, k) => {
+    const index = state.snapshotIndex + 1 + first + k;
+    const what =
+      entry.cmd === null ? 'no-op' : `${entry.cmd.f} ${entry.cmd.key} (client ${entry.cmd.client})`;
+    return {
+      text: String(entry.term),
+      tone: entry.term,
+      marked: index <= state.commitIndex,
+      title: `#${index}, term ${entry.term}: ${what}${index <= state.commitIndex ? ', committed' : ''}`,
+    };
+  });
+  const hidden = state.snapshotIndex + first;
+  return {
+    title: 'Log (cells: entry terms; outlined: committed)',
+    cells,
+    note: `commitIndex ${state.commitIndex}, lastApplied ${state.lastApplied}${hidden > 0 ? `; entries 1..${hidden} not shown` : ''}`,
+  };
+}
+
+function replicationSection(state: RaftState, self: NodeId): InspectSection {
+  const rows: [string, string][] = [];
+  state.nextIndex.forEach((next, peer) => {
+    if (peer !== self)
+      rows.push([`n${peer}`, `nextIndex ${next}, matchIndex ${state.matchIndex[peer]}`]);
+  });
+  return { title: 'Replication (leader)', rows };
+}
