@@ -6,6 +6,7 @@ import { Simulation } from '../sim/simulation';
 import { TRACE_BYTES_PER_RECORD } from '../sim/trace';
 import type { ProtocolModule, Scenario } from '../sim/types';
 import { benchChecker } from './bench-checker';
+import { benchSeek } from './bench-seek';
 import { parseFlags, parseInteger } from './flags';
 
 export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N]
@@ -19,6 +20,8 @@ Measure the kernel and every registered protocol. Each figure is the median of N
                        checkpoints (run and fuzz never seek, so they take none)
   <id>SimSpeedup       simulated seconds per wall-clock second on that scenario
   <id>AppEventsPerSec  the same with a checkpoint every 10,000 events, as the app runs it
+  seek*Millis          seek(t) to 30 random points of a Raft run of 1,000,000 events held as
+                       the app holds it (full trace, a checkpoint every 10,000 events)
   checker*Millis       the linearizability checker on the shared Jepsen histories
                        (../shared/data/histories): verdicts only, parsing not timed`;
 
@@ -106,7 +109,7 @@ export function runBench(runs: number): Record<string, unknown> {
       Math.round(((traceRecords * TRACE_BYTES_PER_RECORD) / events) * 10) / 10;
     report[`${module.id}Runs`] = measured.length;
   }
-  return { ...report, ...benchChecker(runs, median) };
+  return { ...report, ...benchSeek(median), ...benchChecker(runs, median) };
 }
 
 export function benchCommand(argv: string[]): number {
