@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { benchSeek } from '../src/cli/bench-seek';
 import { getProtocol } from '../src/protocols/registry';
 import { parseShareFragment } from '../src/sim/share';
 import { Simulation } from '../src/sim/simulation';
@@ -224,10 +225,20 @@ describe('every command has --help, and list describes the protocols', () => {
   });
 
   it('bench --json reports kernel and per-protocol figures (shape only: speed is not tested here)', () => {
-    const result = cli('bench', '--json', '--runs', '1');
+    const result = cli('bench', '--json', '--runs', '1', '--only', 'kernel,protocols,checker');
     const report = JSON.parse(result.stdout);
     expect(report.kernelEventsPerSec).toBeGreaterThan(0);
     expect(report.broadcastEventsPerSec).toBeGreaterThan(0);
     expect(report.broadcastSimSpeedup).toBeGreaterThan(0);
+    expect(report.raftEventsPerSec).toBeGreaterThan(0);
+    expect(report.checkerVerdictsMatchExpected).toBe(true);
+    expect(report).not.toHaveProperty('seekMedianMillis');
+  }, 120_000);
+
+  it('the seek benchmark times seeks on a long Raft run (shape only, on a short run here)', () => {
+    const report = benchSeek((xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!, 30_000);
+    expect(report.seekRunEvents).toBeGreaterThanOrEqual(30_000);
+    expect(report.seekMedianMillis).toBeGreaterThan(0);
+    expect(report.seekMaxMillis).toBeGreaterThanOrEqual(report.seekMedianMillis as number);
   }, 120_000);
 });

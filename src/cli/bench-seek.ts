@@ -11,7 +11,10 @@ const SEEKS = 30;
  * Build a run of at least a million events the way the app holds one, then time `seek(t)` to
  * random points (drawn from a fixed stream, so every bench seeks to the same places).
  */
-export function benchSeek(median: (xs: number[]) => number): Record<string, unknown> {
+export function benchSeek(
+  median: (xs: number[]) => number,
+  runEvents = SEEK_RUN_EVENTS,
+): Record<string, unknown> {
   const raft = getProtocol('raft');
   if (raft === undefined) return { seek: 'skipped: raft is not registered' };
   const base = defaultScenario(raft, '1');
@@ -23,8 +26,7 @@ export function benchSeek(median: (xs: number[]) => number): Record<string, unkn
   };
   const sim = new Simulation(scenario, raft, { trace: 'full', checkpointEvery: 10_000 });
   let until = 0;
-  while (sim.eventCount < SEEK_RUN_EVENTS && sim.stopped === null)
-    sim.runUntil((until += 10_000_000));
+  while (sim.eventCount < runEvents && sim.stopped === null) sim.runUntil((until += 10_000_000));
   const end = sim.now;
   const events = sim.eventCount;
   const places = new Stream('bench', 'seek');

@@ -7,9 +7,10 @@ import { TRACE_BYTES_PER_RECORD } from '../sim/trace';
 import type { ProtocolModule, Scenario } from '../sim/types';
 import { benchChecker } from './bench-checker';
 import { benchSeek } from './bench-seek';
+import { UsageError } from './errors';
 import { parseFlags, parseInteger } from './flags';
 
-export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N]
+export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N] [--only kernel,protocols,seek,checker]
 
 Measure the kernel and every registered protocol. Each figure is the median of N runs
 (default 5) after one warm-up run.
@@ -85,37 +86,55 @@ function kernelScenario(): Scenario {
   return { ...base, params: { tokens: 8 }, network: { ...base.network, default: link } };
 }
 
-export function runBench(runs: number): Record<string, unknown> {
+export const BENCH_SECTIONS = ['kernel', 'protocols', 'seek', 'checker'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+export function runBench(
+  runs: number,
+  sections: readonly BenchSection[] = BENCH_SECTIONS,
+): Record<string, unknown> {
   const report: Record<string, unknown> = { node: process.version, cpus: cpus().length, runs };
-  const kernel = repeat(runs, () => timeRun(ping, kernelScenario(), KERNEL_SIM_MICROS, 'kernel'));
-  report.kernelEventsPerSec = Math.round(median(kernel.map((m) => m.events / m.wallSeconds)));
-  report.kernelEventsPerRun = kernel[0]!.events;
-  for (const module of listProtocols()) {
-    const scenario = defaultScenario(module, '1');
-    const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'cli'));
-    const app = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'app'));
-    report[`${module.id}AppEventsPerSec`] = Math.round(
-      median(app.map((m) => m.events / m.wallSeconds)),
-    );
-    report[`${module.id}EventsPerSec`] = Math.round(
-      median(measured.map((m) => m.events / m.wallSeconds)),
-    );
-    report[`${module.id}SimSpeedup`] = Math.round(
-      median(measured.map((m) => m.simMicros / 1e6 / m.wallSeconds)),
-    );
-    report[`${module.id}EventsPerRun`] = measured[0]!.events;
-    const { traceRecords, events } = measured[0]!;
-    report[`${module.id}TraceBytesPerEvent`] =
-      Math.round(((traceRecords * TRACE_BYTES_PER_RECORD) / events) * 10) / 10;
-    report[`${module.id}Runs`] = measured.length;
+  if (sections.includes('kernel')) Object.assign(report, benchKernel(runs));
+  if (sections.includes('protocols')) {
+    for (const module of listProtocols()) Object.assign(report, benchProtocol(module, runs));
   }
-  return { ...report, ...benchSeek(median), ...benchChecker(runs, median) };
+  if (sections.includes('seek')) Object.assign(report, benchSeek(median));
+  if (sections.includes('checker')) Object.assign(report, benchChecker(runs, median));
+  return report;
+}
+
+function benchKernel(runs: number): Record<string, unknown> {
+  const kernel = repeat(runs, () => timeRun(ping, kernelScenario(), KERNEL_SIM_MICROS, 'kernel'));
+  return {
+    kernelEventsPerSec: Math.round(median(kernel.map((m) => m.events / m.wallSeconds))),
+    kernelEventsPerRun: kernel[0]!.events,
+  };
+}
+
+function benchProtocol(module: ProtocolModule, runs: number): Record<string, unknown> {
+  const scenario = defaultScenario(module, '1');
+  const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'cli'));
+  const app = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'app'));
+  const perSec = (ms: Measured[]) => Math.round(median(ms.map((m) => m.events / m.wallSeconds)));
+  const { traceRecords, events } = measured[0]!;
+  return {
+    [`${module.id}EventsPerSec`]: perSec(measured),
+    [`${module.id}SimSpeedup`]: Math.round(
+      median(measured.map((m) => m.simMicros / 1e6 / m.wallSeconds)),
+    ),
+    [`${module.id}AppEventsPerSec`]: perSec(app),
+    [`${module.id}EventsPerRun`]: events,
+    [`${module.id}TraceBytesPerEvent`]:
+      Math.round(((traceRecords * TRACE_BYTES_PER_RECORD) / events) * 10) / 10,
+    [`${module.id}Runs`]: measured.length,
+  };
 }
 
 export function benchCommand(argv: string[]): number {
   const { values } = parseFlags('bench', argv, {
     json: { type: 'boolean' },
     runs: { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) {
@@ -123,8 +142,21 @@ export function benchCommand(argv: string[]): number {
     return 0;
   }
   const runs = values.runs === undefined ? 5 : parseInteger('runs', values.runs, 1, 100);
-  const report = runBench(runs);
+  const report = runBench(runs, parseSections(values.only));
   if (values.json) console.log(JSON.stringify(report));
   else for (const [key, value] of Object.entries(report)) console.log(`${key}: ${String(value)}`);
   return 0;
+}
+
+function parseSections(text: string | undefined): readonly BenchSection[] {
+  if (text === undefined) return BENCH_SECTIONS;
+  const names = text.split(',');
+  for (const name of names) {
+    if (!(BENCH_SECTIONS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--only takes a comma-separated list of ${BENCH_SECTIONS.join(', ')} (got "${name}")`,
+      );
+    }
+  }
+  return names as BenchSection[];
 }
