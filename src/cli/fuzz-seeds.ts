@@ -2,10 +2,11 @@ import type { Micros, Scenario } from '../sim/types';
 import { getProtocol } from '../protocols/registry';
 import { executeRun } from './execute';
 
-/** One problem a seed showed: a broken invariant, liveness, or a non-linearizable history. */
+/** One problem a seed showed: a broken invariant, liveness, or a broken claimed guarantee. */
 export interface SeedFailure {
   readonly seed: string;
-  readonly kind: 'invariant' | 'liveness' | 'linearizability' | 'stopped';
+  /** guarantee: the client history broke a guarantee the configuration claims. */
+  readonly kind: 'invariant' | 'liveness' | 'guarantee' | 'stopped';
   readonly invariant: string;
   readonly atMicros: Micros;
   readonly message: string;
@@ -15,6 +16,13 @@ export interface SeedFailure {
 export interface SeedResult {
   readonly seed: string;
   readonly failures: SeedFailure[];
+  /** Guarantees the history broke that the configuration never claimed (not failures). */
+  readonly anomalies: SeedFailure[];
+}
+
+function failureKind(invariant: string, event: number): SeedFailure['kind'] {
+  if (invariant === 'liveness') return 'liveness';
+  return event === -1 ? 'guarantee' : 'invariant';
 }
 
 /** Run one seed of a sweep and list what broke. Shared by the main thread and the workers. */
@@ -24,23 +32,12 @@ export function runSeed(base: Scenario, seed: string, untilMicros: Micros): Seed
   const report = executeRun(module, { ...base, seed }, untilMicros, { stopOnViolation: true });
   const failures: SeedFailure[] = report.violations.map((v) => ({
     seed,
-    kind: v.invariant === 'liveness' ? 'liveness' : 'invariant',
+    kind: failureKind(v.invariant, v.event),
     invariant: v.invariant,
     atMicros: v.atMicros,
     message: v.message,
     url: report.url,
   }));
-  if (report.history.linearizable === false) {
-    const ops = report.history.witness?.ops ?? [];
-    failures.push({
-      seed,
-      kind: 'linearizability',
-      invariant: 'linearizability',
-      atMicros: ops.length > 0 ? Math.max(...ops.map((op) => op.call)) : report.simMicros,
-      message: `history not linearizable: ${ops.map((op) => op.description).join('; ') || 'no witness'}`,
-      url: report.url,
-    });
-  }
   if (report.stopped !== null && report.violations.length === 0) {
     failures.push({
       seed,
@@ -51,5 +48,13 @@ export function runSeed(base: Scenario, seed: string, untilMicros: Micros): Seed
       url: report.url,
     });
   }
-  return { seed, failures };
+  const anomalies: SeedFailure[] = report.anomalies.map((a) => ({
+    seed,
+    kind: 'guarantee',
+    invariant: a.guarantee,
+    atMicros: a.atMicros,
+    message: a.message,
+    url: report.url,
+  }));
+  return { seed, failures, anomalies };
 }

@@ -133,10 +133,12 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const { scenario, untilMicros } = scenarioFromFlags(values);
   const seeds = shardSeeds(from, to, shard);
   const failures: SeedFailure[] = [];
+  const anomalies: SeedFailure[] = [];
   let done = 0;
   const started = process.hrtime.bigint();
   const onResult = (result: SeedResult) => {
     failures.push(...result.failures);
+    anomalies.push(...result.anomalies);
     progress(++done, seeds.length, new Set(failures.map((f) => f.seed)).size);
   };
   if (workers === 1 || seeds.length <= BATCH)
@@ -151,6 +153,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   failures.sort((x, y) => Number(x.seed) - Number(y.seed));
+  anomalies.sort((x, y) => Number(x.seed) - Number(y.seed));
   const report = {
     protocol: scenario.protocol,
     variant: scenario.variant,
@@ -160,6 +163,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     seedsPerSec: Math.round((done / seconds) * 10) / 10,
     firstFailingSeed: failures.length > 0 ? Number(failures[0]!.seed) : null,
     violations: failures.map((f) => ({
+      ...f,
+      seed: Number(f.seed),
+      command: reproduceCommand(argv, f.seed),
+    })),
+    anomalies: anomalies.map((f) => ({
       ...f,
       seed: Number(f.seed),
       command: reproduceCommand(argv, f.seed),
@@ -177,6 +185,7 @@ function describe(report: {
   seedsPerSec: number;
   firstFailingSeed: number | null;
   violations: ReportedFailure[];
+  anomalies: ReportedFailure[];
 }): void {
   console.log(`${report.checked} seeds checked (${report.seedsPerSec} seeds/s)`);
   if (report.firstFailingSeed === null) console.log('no violation');
@@ -186,4 +195,13 @@ function describe(report: {
     );
   }
   if (report.violations.length > 20) console.log(`... and ${report.violations.length - 20} more`);
+  const unclaimed = new Map<string, number>();
+  for (const a of report.anomalies)
+    unclaimed.set(a.invariant, (unclaimed.get(a.invariant) ?? 0) + 1);
+  for (const [guarantee, count] of unclaimed) {
+    const first = report.anomalies.find((a) => a.invariant === guarantee)!;
+    console.log(
+      `anomaly (not claimed): ${guarantee} broken in ${count} seeds, first seed ${first.seed}\n  reproduce: ${first.command}`,
+    );
+  }
 }

@@ -45,7 +45,7 @@ export function runCommand(argv: string[]): number {
   );
   if (values.json) console.log(JSON.stringify(report));
   else console.log(describe(report));
-  return report.violations.length > 0 || report.history.linearizable === false ? 1 : 0;
+  return report.violations.length > 0 ? 1 : 0;
 }
 
 function unexpected(positionals: string[]): never {
@@ -57,13 +57,18 @@ function describe(r: RunReport): string {
     `${r.protocol}${r.variant ? ` (variant ${r.variant})` : ''}, ${r.nodes} nodes, seed ${r.seed}`,
     `simulated ${(r.simMicros / 1e6).toFixed(3)} s in ${r.wallMillis.toFixed(1)} ms: ${r.events} events`,
     `messages: ${r.messagesSent} sent, ${r.messagesDelivered} delivered, ${r.messagesDropped} dropped`,
-    `client ops: ${r.history.ops}${r.history.checked ? `, linearizable: ${String(r.history.linearizable)}` : ''}`,
+    `client ops: ${r.history.ops}${r.history.checked ? `, claims: ${r.history.claims.join(', ') || 'none'}` : ''}`,
+    ...r.history.guarantees.map(
+      (g) => `  ${g.guarantee}: ${String(g.holds)}${g.claimed ? ' (claimed)' : ''}`,
+    ),
     `trace hash: ${r.traceHash}`,
   ];
   if (r.stopped) lines.push(`stopped: ${r.stopped}`);
   if (r.violations.length === 0) lines.push('violations: none');
   for (const v of r.violations)
     lines.push(`VIOLATION ${v.invariant} at ${v.atMicros} us (event ${v.event}): ${v.message}`);
+  for (const a of r.anomalies)
+    lines.push(`anomaly (not claimed) ${a.guarantee} at ${a.atMicros} us: ${a.message}`);
   lines.push(`replay: ${r.url}`);
   return lines.join('\n');
 }

@@ -129,6 +129,13 @@ export interface Invariant<S, Memory = unknown> {
   check(memory: Memory, cluster: ClusterView<S>): string | null;
 }
 
+/**
+ * A consistency guarantee of a client history (src/sim/history/guarantees.ts checks them):
+ * linearizable (one order, respecting real time); sequential (one order, respecting each
+ * process's order only); read-your-writes and monotonic-reads (session guarantees per process).
+ */
+export type Guarantee = 'linearizable' | 'sequential' | 'read-your-writes' | 'monotonic-reads';
+
 /** What the client workload asks of a protocol: how to make the next operation. */
 export interface WorkloadSpec {
   /**
@@ -220,8 +227,14 @@ export interface ProtocolModule<S = any, M extends Message = any> {
   onTimer(ctx: NodeCtx<M>, state: S, timer: string): void;
   onClientOp?(ctx: NodeCtx<M>, state: S, op: ClientOp): void;
   readonly workload?: WorkloadSpec;
-  /** The model its client history is checked against for linearizability, if any. */
+  /** The model its client history is checked against, if any. */
   readonly historyModel?: 'register' | 'kv';
+  /**
+   * The guarantees this configuration claims for its client history. Breaking a claimed one is
+   * a violation; breaking one it never claimed is an anomaly, reported for teaching. Default
+   * when a historyModel is set: linearizable.
+   */
+  claims?(params: ParamValues, variant: string | null): readonly Guarantee[];
   readonly invariants: readonly Invariant<S, any>[];
   readonly liveness?: LivenessCheck<S>;
   readonly view: ProtocolView<S, M>;

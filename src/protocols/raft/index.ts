@@ -1,24 +1,11 @@
-import type { ProtocolModule, WorkloadConfig } from '../../sim/types';
+import type { ProtocolModule } from '../../sim/types';
+import { KV_CLIENTS, KV_WORKLOAD } from '../common/kv';
 import { onClientOp } from './client';
 import { raftInvariants, raftLiveness } from './invariants';
 import { initRaft, onRaftMessage, onRaftTimer, recoverRaft } from './raft';
 import { raftPresets } from './scenarios';
 import { VARIANT, type RaftMsg, type RaftState } from './types';
 import { raftView } from './view';
-
-/** Five closed-loop clients, about 100 ops per simulated second on a healthy cluster. */
-const workload: WorkloadConfig = {
-  clients: 5,
-  mode: 'closed',
-  thinkMicros: 40_000,
-  ratePerSec: 0,
-  attemptTimeoutMicros: 500_000,
-  opTimeoutMicros: 3_000_000,
-  stopMicros: null,
-  mix: {},
-};
-
-const KEYS = ['x', 'y', 'z'] as const;
 
 /**
  * Raft (Ongaro and Ousterhout): leader election, log replication, commitment of current-term
@@ -116,28 +103,13 @@ export const raft: ProtocolModule<RaftState, RaftMsg> = {
         'A follower deletes everything after prevLogIndex on every AppendEntries, even matching entries: a late message erases acknowledged entries.',
     },
   },
-  defaults: { nodes: 5, workload },
+  defaults: { nodes: 5, workload: KV_CLIENTS },
   init: initRaft,
   recover: recoverRaft,
   onMessage: onRaftMessage,
   onTimer: onRaftTimer,
   onClientOp,
-  workload: {
-    defaultMix: { get: 40, put: 25, append: 25, cas: 10 },
-    nextOp(rng, client, seq, f) {
-      const key = KEYS[rng.int(KEYS.length)]!;
-      // Written values are unique: the client and its op number.
-      const tag = `${client}:${seq}`;
-      if (f === 'put') return { f, key, value: tag };
-      if (f === 'append') return { f, key, value: ` ${tag}` };
-      if (f === 'cas') {
-        // A cas expects the key absent, or holding what this client's previous op may have put.
-        const expected = rng.int(2) === 0 ? '' : `${client}:${seq - 1}`;
-        return { f, key, value: [expected, tag] };
-      }
-      return { f: 'get', key };
-    },
-  },
+  workload: KV_WORKLOAD,
   historyModel: 'kv',
   invariants: raftInvariants,
   liveness: raftLiveness,

@@ -1,4 +1,5 @@
-import type { ClientOp, ClientReply, NodeId } from '../../sim/types';
+import type { ClientOp, NodeId } from '../../sim/types';
+import type { Command, Session } from '../common/kv';
 
 /**
  * Raft, as in "In Search of an Understandable Consensus Algorithm (Extended Version)" by Ongaro
@@ -8,32 +9,12 @@ import type { ClientOp, ClientReply, NodeId } from '../../sim/types';
 
 export type Role = 'follower' | 'candidate' | 'leader' | 'precandidate';
 
-/** The operations of the client key-value state machine. */
-export type KvOp = 'get' | 'put' | 'append' | 'cas';
-
-/** A client command as it sits in the log. Plain data, immutable once created. */
-export interface Command {
-  /** Client and sequence number: the session key that makes a retried command apply once. */
-  readonly client: number;
-  readonly seq: number;
-  readonly f: KvOp;
-  readonly key: string;
-  /** put / append: the value; cas: the new value; get: ''. */
-  readonly value: string;
-  /** cas only: the value the key must hold for the cas to take effect. */
-  readonly expected: string;
-}
+export type { Command, KvOp, Session } from '../common/kv';
 
 /** One log entry. `cmd` is null for the no-op a leader appends at the start of its term. */
 export interface LogEntry {
   readonly term: number;
   readonly cmd: Command | null;
-}
-
-/** The state machine's session table: the last command of each client and what it answered. */
-export interface Session {
-  readonly seq: number;
-  readonly reply: ClientReply;
 }
 
 /** A snapshot of the state machine (section 7): everything up to and including `index`. */
