@@ -18,6 +18,7 @@ import { LIMITS } from '../src/sim/limits';
 import type {
   FaultAction,
   LatencyDist,
+  ParamDef,
   ParamSpec,
   RecordedInput,
   Scenario,
@@ -657,6 +658,33 @@ describe('validateForProtocol', () => {
         ),
       ),
     ).toContain('raft has no configurable op mix');
+  });
+
+  it('a text parameter must match its pattern, its length bound and its own check', () => {
+    const faulty: ParamDef = {
+      kind: 'text',
+      label: 'Faulty nodes',
+      help: 'which nodes misbehave',
+      default: '',
+      maxLength: 20,
+      pattern: '(?:\\d+(?:,\\d+)*)?',
+      accepts: 'node ids separated by commas, e.g. "0,2"',
+      problem: (value, nodes) =>
+        value.split(',').some((id) => id !== '' && Number(id) >= nodes)
+          ? 'names a node outside the cluster'
+          : null,
+    };
+    const info = { ...PROTOCOL, params: { ...SPEC, faulty } };
+    const withFaulty = (value: string) =>
+      validateForProtocol(
+        shaped((s) => (s.params = { faulty: value })),
+        info,
+      );
+    expect(withFaulty('0,2').ok).toBe(true);
+    expect(withFaulty('').ok).toBe(true);
+    expect(errorOf(withFaulty('0;2'))).toContain('must be node ids separated by commas');
+    expect(errorOf(withFaulty('1'.repeat(21)))).toContain('at most 20 characters');
+    expect(errorOf(withFaulty('0,99'))).toContain('names a node outside the cluster');
   });
 
   it('accepts a null variant and empty params', () => {

@@ -67,5 +67,8 @@ function paramValue(def: ParamDef, key: string, raw: string): number | boolean |
     case 'enum':
       if (def.options.includes(raw)) return raw;
       throw new UsageError(`--param ${key} is one of ${def.options.join(', ')} (got "${raw}")`);
+    case 'text':
+      // Checked against the pattern with the rest of the scenario.
+      return raw;
   }
 }

@@ -612,7 +612,7 @@ export function validateForProtocol(s: Scenario, info: ProtocolInfo): ParseResul
       });
       continue;
     }
-    const accepted = paramProblem(info.params[key]!, value);
+    const accepted = paramProblem(info.params[key]!, value, s.nodes);
     if (accepted !== null) problems.push({ path, message: accepted, got: { value } });
   }
   mixProblems(s, info, problems);
@@ -650,7 +650,7 @@ function variantMessage(info: ProtocolInfo): string {
 }
 
 /** What the parameter accepts, if `value` is not it; null when it is fine. */
-function paramProblem(def: ParamDef, value: ParamValue): string | null {
+function paramProblem(def: ParamDef, value: ParamValue, nodes: number): string | null {
   switch (def.kind) {
     case 'int':
       return Number.isInteger(value) && (value as number) >= def.min && (value as number) <= def.max
@@ -662,7 +662,21 @@ function paramProblem(def: ParamDef, value: ParamValue): string | null {
       return typeof value === 'string' && def.options.includes(value)
         ? null
         : `must be one of ${quoteList(def.options)}`;
+    case 'text':
+      return textParamProblem(def, value, nodes);
   }
+}
+
+function textParamProblem(
+  def: Extract<ParamDef, { kind: 'text' }>,
+  value: ParamValue,
+  nodes: number,
+): string | null {
+  const accepts = `must be ${def.accepts}, at most ${def.maxLength} characters`;
+  if (typeof value !== 'string' || value.length > def.maxLength) return accepts;
+  if (!new RegExp(`^(?:${def.pattern})$`).test(value)) return accepts;
+  const problem = def.problem?.(value, nodes) ?? null;
+  return problem === null ? null : `${problem}; ${accepts}`;
 }
 
 /** Every parameter of the spec with its default value, in the spec's order. */

@@ -98,6 +98,20 @@ export type ParamDef =
       readonly help: string;
       readonly options: readonly string[];
       readonly default: string;
+    }
+  | {
+      /** A short structured text, e.g. "1:equivocate,3:silent". Untrusted: always validated. */
+      readonly kind: 'text';
+      readonly label: string;
+      readonly help: string;
+      readonly default: string;
+      readonly maxLength: number;
+      /** The whole value must match this (a RegExp source, anchored by the checker). */
+      readonly pattern: string;
+      /** What the pattern accepts, in words and an example, for error messages. */
+      readonly accepts: string;
+      /** A further check (e.g. node ids within the cluster): what is wrong, or null. */
+      problem?(value: string, nodes: number): string | null;
     };
 
 export type ParamSpec = Readonly<Record<string, ParamDef>>;
@@ -180,6 +194,12 @@ export interface ProtocolView<S, M extends Message> {
    * rows and of coloured cells (for instance a log as cells toned by term). Optional.
    */
   inspect?(state: S, self: NodeId): readonly InspectSection[];
+  /**
+   * The protocol's own series for the metrics charts, sampled by the app along the run: series
+   * name to value (e.g. {"commit n0": 12} or {"distinct states": 3}). Crashed nodes are null.
+   * Optional; the app charts messages, client latency and terms for every protocol by itself.
+   */
+  metrics?(states: readonly (S | null)[]): Readonly<Record<string, number>>;
 }
 
 /** One section of a protocol's inspector panel. Text is shown as text, never as HTML. */

@@ -1,4 +1,4 @@
-import { type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { ParamDef } from '../../sim/types';
 import { pause, play } from '../driver';
 import { randomSeed } from '../files';
@@ -237,7 +237,50 @@ function ParamField({
           ))}
         </select>
       )}
+      {def.kind === 'text' && (
+        <TextParamInput
+          key={String(value)}
+          id={inputId}
+          def={def}
+          value={String(value)}
+          onChange={onChange}
+        />
+      )}
       <span className="help">{def.help}</span>
     </div>
+  );
+}
+
+/**
+ * A text parameter: edited freely, applied only when it matches what the parameter accepts
+ * (keyed by the applied value, so a new value from elsewhere resets the draft).
+ */
+function TextParamInput({
+  id,
+  def,
+  value,
+  onChange,
+}: {
+  id: string;
+  def: Extract<ParamDef, { kind: 'text' }>;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const [draft, setDraft] = useState(value);
+  const valid = draft.length <= def.maxLength && new RegExp(`^(?:${def.pattern})$`).test(draft);
+  return (
+    <input
+      id={id}
+      type="text"
+      value={draft}
+      maxLength={def.maxLength}
+      aria-invalid={!valid}
+      title={`${def.help} Accepts ${def.accepts}.`}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={() => (valid ? onChange(draft) : setDraft(value))}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && valid) onChange(draft);
+      }}
+    />
   );
 }
