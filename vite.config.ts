@@ -18,5 +18,8 @@ export default defineConfig({
     environment: 'node',
     // A unit run that finds no tests is a misconfiguration, not a pass.
     passWithNoTests: false,
+    // Seed sweeps run whole clusters; on a shared 2-core machine they can take far longer than
+    // vitest's 5 s default. A hung test still fails, after a minute.
+    testTimeout: 60_000,
   },
 });

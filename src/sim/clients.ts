@@ -14,6 +14,10 @@ export interface ClientProcess {
   leaderHint: NodeId;
   /** Increases with every attempt; a timeout for an older attempt is ignored. */
   attempt: number;
+  /** With a reply quorum above 1: each node's latest answer to the current op, as JSON text. */
+  answers: [NodeId, string][];
+  /** Redirects followed in a row for the current op (stale hints can send a client in circles). */
+  redirects: number;
 }
 
 export interface ClientsState {
@@ -34,7 +38,9 @@ export function initialClients(workload: WorkloadConfig | null, nodes: number): 
       op: null,
       target: id % nodes,
       leaderHint: -1,
+      redirects: 0,
       attempt: 0,
+      answers: [],
     });
   }
   return { procs, nextProcess: count, shed: 0 };
@@ -83,7 +89,9 @@ function historyEvent(
 
 /** The node a retry goes to: the hinted leader if any, else the next node round the ring. */
 export function retryTarget(proc: ClientProcess, nodes: number): NodeId {
-  if (proc.leaderHint >= 0 && proc.leaderHint !== proc.target) return proc.leaderHint;
+  // After as many hints in a row as there are nodes, the hints are going in circles: try in turn.
+  const trustHint = proc.redirects <= nodes;
+  if (trustHint && proc.leaderHint >= 0 && proc.leaderHint !== proc.target) return proc.leaderHint;
   return (proc.target + 1) % nodes;
 }
 

@@ -41,6 +41,9 @@ const NEMESIS_KINDS = [
 ] as const satisfies readonly NemesisKind[];
 /** Parameter names are identifiers, so `__proto__` and friends never reach an object key. */
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const COMMAND_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const COMMAND_NAME_TEXT =
+  'must be a command name: a lowercase letter, then lowercase letters, digits or - (at most 32)';
 
 // ---------------------------------------------------------------------------------------------
 // Schema building blocks. Every schema carries its own message saying what it accepts, so the
@@ -150,6 +153,7 @@ const FAULT_KINDS = [
   'clockJump',
   'clockDrift',
   'reorder',
+  'command',
 ] as const satisfies readonly FaultAction['kind'][];
 
 const faultActionSchema = byKind(
@@ -179,6 +183,13 @@ const faultActionSchema = byKind(
       ppm: int(-MAX_DRIFT_PPM, MAX_DRIFT_PPM),
     }),
     strict({ kind: literal('reorder'), on: z.boolean({ error: 'must be true or false' }) }),
+    strict({
+      kind: literal('command'),
+      command: z
+        .string({ error: COMMAND_NAME_TEXT })
+        .regex(COMMAND_NAME, { error: COMMAND_NAME_TEXT }),
+      node: nodeId(),
+    }),
   ],
   FAULT_KINDS,
   'a fault action (an object with a kind)',
@@ -583,6 +594,8 @@ export interface ProtocolInfo {
   readonly variants: Readonly<Record<string, unknown>>;
   /** The ops its workload offers, with their default weights (absent: no configurable mix). */
   readonly workload?: { readonly defaultMix?: Readonly<Record<string, number>> };
+  /** The operator commands it accepts (absent: none). */
+  readonly commands?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -616,8 +629,27 @@ export function validateForProtocol(s: Scenario, info: ProtocolInfo): ParseResul
     if (accepted !== null) problems.push({ path, message: accepted, got: { value } });
   }
   mixProblems(s, info, problems);
+  commandProblems(s, info, problems);
   if (problems.length > 0) return fromProblems(problems);
   return { ok: true, value: { ...s, params: completeParams(info.params, s.params) } };
+}
+
+/** Operator commands in the faults and inputs must be ones the protocol accepts. */
+function commandProblems(s: Scenario, info: ProtocolInfo, problems: Problem[]): void {
+  const accepted = Object.keys(info.commands ?? {});
+  const check = (path: Path, action: FaultAction) => {
+    if (action.kind !== 'command' || accepted.includes(action.command)) return;
+    problems.push({
+      path: [...path, 'command'],
+      message:
+        accepted.length === 0
+          ? `${info.id} accepts no operator commands`
+          : `unknown command of ${info.id} (commands: ${accepted.join(', ')})`,
+      got: { value: action.command },
+    });
+  };
+  s.faults.forEach((fault, i) => check(['faults', i, 'action'], fault.action));
+  s.inputs.forEach((input, i) => check(['inputs', i, 'action'], input.action));
 }
 
 /** A workload mix may only weigh ops the protocol offers, and must leave one op possible. */

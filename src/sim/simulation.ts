@@ -8,6 +8,7 @@ import {
   initialClients,
   invocation,
   retryTarget,
+  type ClientProcess,
   type ClientsState,
 } from './clients';
 import { LIMITS } from './limits';
@@ -15,7 +16,7 @@ import { drawNemesis } from './nemesis';
 import { Timeline } from './timeline';
 import { DROP_REASON, Network, type NetworkSnapshot } from './network';
 import { QueueBoundError, EventQueue, type QueueSnapshot } from './queue';
-import { Streams, type RngState, type Stream } from './rng';
+import { Stream, Streams, type RngState } from './rng';
 import { REC, Trace, TraceBoundError, type RecordKind, type TraceMode } from './trace';
 import type {
   ClientOp,
@@ -176,10 +177,13 @@ export class Simulation {
   private readonly baseLossPpm: number;
   private readonly networkRng: Stream;
   private readonly opTable: OpTable | null;
+  /** Matching answers from distinct nodes a client needs (module.clientReplyQuorum). */
+  private readonly replyQuorum: number;
   private lastType = '';
   private lastTypeId = -1;
 
-  constructor(scenario: Scenario, module: ProtocolModule, options: SimOptions = {}) {
+  constructor(given: Scenario, module: ProtocolModule, options: SimOptions = {}) {
+    const scenario = withNemesisParams(given, module);
     assert(
       scenario.protocol === module.id,
       'scenario is for another protocol',
@@ -205,6 +209,11 @@ export class Simulation {
     this.network = new Network(scenario.nodes, scenario.network);
     this.baseLossPpm = scenario.network.default.lossPpm;
     this.opTable = opTable(scenario.workload?.mix ?? {}, module.workload?.defaultMix);
+    this.replyQuorum = module.clientReplyQuorum?.(scenario.params, scenario.nodes) ?? 1;
+    assert(
+      this.replyQuorum >= 1 && this.replyQuorum <= scenario.nodes,
+      'reply quorum out of range',
+    );
     this.world = this.initialWorld();
     this.disks = Array.from({ length: scenario.nodes }, () => new Map<string, unknown>());
     this.contexts = Array.from(
@@ -702,6 +711,31 @@ export class Simulation {
       case 'clockDrift':
         this.rebaseClock(action.node).ppm = action.ppm;
         return this.record(REC.clock, action.node, action.ppm);
+      case 'command':
+        this.trace.record(
+          REC.command,
+          this.now,
+          -1,
+          -1,
+          this.trace.intern(action.command),
+          action.node,
+          0,
+        );
+        return this.deliverCommand(action.command, action.node);
+    }
+  }
+
+  /** An operator command reaches every node that is up and not paused, in id order. */
+  private deliverCommand(command: string, arg: NodeId): void {
+    const onCommand = this.module.onCommand;
+    assert(onCommand !== undefined, 'a command for a protocol without onCommand', command);
+    assert(this.module.commands?.[command] !== undefined, 'an unknown command', command);
+    const w = this.world;
+    for (let node = 0; node < this.scenario.nodes; node++) {
+      if (!w.up[node] || w.paused[node]) continue;
+      const ctx = this.enterHandler(node);
+      onCommand(ctx, w.states[node], command, arg);
+      this.leaveHandler(node);
     }
   }
 
@@ -874,19 +908,40 @@ export class Simulation {
     if (reply.kind === 'redirect') {
       if (node !== proc.target) return;
       proc.leaderHint = reply.leader ?? -1;
+      proc.redirects++;
       return this.sendAttempt(client, retryTarget(proc, this.scenario.nodes));
     }
+    if (!this.quorumAgrees(proc, node, reply)) return;
     proc.leaderHint = node;
+    proc.redirects = 0;
     const kind = reply.kind === 'ok' ? REC.ok : REC.fail;
     this.addHistory(completion(proc, reply, this.now)!, kind, client);
     this.finishOp(client);
+  }
+
+  /** Whether `replyQuorum` distinct nodes have now sent this same answer (always, for 1). */
+  private quorumAgrees(proc: ClientProcess, node: NodeId, reply: ClientReply): boolean {
+    if (this.replyQuorum === 1) return true;
+    const answer = JSON.stringify(reply);
+    const known = proc.answers.findIndex(([from]) => from === node);
+    if (known >= 0) proc.answers[known] = [node, answer];
+    else proc.answers.push([node, answer]);
+    return proc.answers.filter(([, text]) => text === answer).length >= this.replyQuorum;
   }
 
   private attemptTimeout(client: number, attempt: number): void {
     const proc = this.world.clients.procs[client]!;
     if (proc.op === null || proc.attempt !== attempt) return;
     proc.leaderHint = -1;
-    this.sendAttempt(client, retryTarget(proc, this.scenario.nodes));
+    if (this.replyQuorum === 1)
+      return this.sendAttempt(client, retryTarget(proc, this.scenario.nodes));
+    // A client that needs several answers retries at every node (PBFT's retransmission).
+    const arrive = this.now + this.scenario.network.clientLatencyMicros;
+    for (let node = 0; node < this.scenario.nodes; node++) {
+      if (node !== proc.target)
+        this.queue.push(arrive, EV.clientRequest, node, client, proc.seq, proc.op);
+    }
+    this.sendAttempt(client, proc.target);
   }
 
   private opTimeout(client: number, seq: number): void {
@@ -903,6 +958,8 @@ export class Simulation {
     const proc = this.world.clients.procs[client]!;
     proc.op = null;
     proc.attempt++;
+    proc.redirects = 0;
+    proc.answers = [];
     const workload = this.scenario.workload!;
     if (workload.mode === 'closed')
       this.queue.push(this.now + workload.thinkMicros, EV.clientStart, -1, client, 0, undefined);
@@ -1065,6 +1122,15 @@ export class Simulation {
     assert(Number.isInteger(value), 'note value must be an integer', kind, value);
     this.trace.record(REC.note, this.now, node, -1, this.trace.intern(kind), value, 0);
   }
+}
+
+/** The scenario with the parameters the module's nemesis hook draws (a stream of their own). */
+function withNemesisParams(scenario: Scenario, module: ProtocolModule): Scenario {
+  if (scenario.nemesis === null || module.nemesisParams === undefined) return scenario;
+  const rng = new Stream(scenario.seed, 'nemesis-params');
+  const drawn = module.nemesisParams(rng, scenario.params, scenario.nodes);
+  if (Object.keys(drawn).length === 0) return scenario;
+  return { ...scenario, params: { ...scenario.params, ...drawn } };
 }
 
 /** A message held while its receiver is paused. */

@@ -30,6 +30,7 @@ export const REC = {
   violation: 24,
   quiet: 25,
   reorder: 26,
+  command: 27,
 } as const;
 export type RecordKind = (typeof REC)[keyof typeof REC];
 export const REC_NAMES: readonly string[] = (() => {

@@ -223,6 +223,13 @@ export interface VariantInfo {
   readonly explanation: string;
 }
 
+/** An operator command a protocol accepts (FaultAction kind 'command'), with the node it names. */
+export interface CommandInfo {
+  readonly label: string;
+  /** One line the UI shows: what the command does. */
+  readonly explanation: string;
+}
+
 /** A named, classroom-ready scenario; `scenario` is merged over the protocol's defaults. */
 export interface Preset {
   readonly id: string;
@@ -246,15 +253,31 @@ export interface ProtocolModule<S = any, M extends Message = any> {
   onMessage(ctx: NodeCtx<M>, state: S, from: NodeId, msg: M): void;
   onTimer(ctx: NodeCtx<M>, state: S, timer: string): void;
   onClientOp?(ctx: NodeCtx<M>, state: S, op: ClientOp): void;
+  /** Operator commands (membership changes...), by name; onCommand runs them on each node. */
+  readonly commands?: Readonly<Record<string, CommandInfo>>;
+  onCommand?(ctx: NodeCtx<M>, state: S, command: string, node: NodeId): void;
   readonly workload?: WorkloadSpec;
   /** The model its client history is checked against, if any. */
   readonly historyModel?: 'register' | 'kv';
   /**
    * The guarantees this configuration claims for its client history. Breaking a claimed one is
    * a violation; breaking one it never claimed is an anomaly, reported for teaching. Default
-   * when a historyModel is set: linearizable.
+   * when a historyModel is set: linearizable. `nodes` is the cluster size when the caller knows
+   * it (PBFT's claim depends on how many Byzantine replicas it has against f).
    */
-  claims?(params: ParamValues, variant: string | null): readonly Guarantee[];
+  claims?(params: ParamValues, variant: string | null, nodes?: number): readonly Guarantee[];
+  /**
+   * How many distinct nodes must send the same answer before a client accepts it (PBFT: f + 1,
+   * so that an honest replica vouches for it). Such a client sends a retry to every node at once.
+   * Default 1: the first answer is taken, and a retry goes to one node.
+   */
+  clientReplyQuorum?(params: ParamValues, nodes: number): number;
+  /**
+   * With the nemesis on: parameters drawn from the seed (a stream of their own) laid over the
+   * scenario's, e.g. which replicas turn Byzantine. The run's scenario records them, so its
+   * link replays exactly (a hook should draw nothing when the scenario already names its own).
+   */
+  nemesisParams?(rng: Rng, params: ParamValues, nodes: number): ParamValues;
   readonly invariants: readonly Invariant<S, any>[];
   readonly liveness?: LivenessCheck<S>;
   readonly view: ProtocolView<S, M>;
@@ -317,7 +340,12 @@ export type FaultAction =
   /** Set a node's clock drift, in parts per million (positive: the clock runs fast). */
   | { readonly kind: 'clockDrift'; readonly node: NodeId; readonly ppm: number }
   /** Let messages overtake each other on every link (on), or make every link FIFO again (off). */
-  | { readonly kind: 'reorder'; readonly on: boolean };
+  | { readonly kind: 'reorder'; readonly on: boolean }
+  /**
+   * An operator command the protocol declares (e.g. Raft's add-server), delivered to every
+   * running node; the protocol decides which node acts on it. `node` is its argument.
+   */
+  | { readonly kind: 'command'; readonly command: string; readonly node: NodeId };
 
 export interface TimedFault {
   readonly at: Micros;

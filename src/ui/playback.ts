@@ -103,6 +103,9 @@ export function scanMarkers(
         kind: 'violation',
         label: `violation: ${trace.names[trace.name[i]!] ?? ''}`,
       });
+    } else if (kind === REC.command) {
+      const name = trace.names[trace.name[i]!] ?? 'command';
+      out.push({ record: i, at, node: -1, kind: 'fault', label: `${name} n${trace.value[i]!}` });
     } else if (kind === REC.heal || kind === REC.quiet) {
       out.push({
         record: i,

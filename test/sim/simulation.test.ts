@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { broadcast } from '../../src/protocols/broadcast';
 import { DEFAULT_NEMESIS } from '../../src/sim/scenario';
 import { HANDLER_ERROR, Simulation } from '../../src/sim/simulation';
-import type { Scenario } from '../../src/sim/types';
+import type { Message, ProtocolModule, Scenario } from '../../src/sim/types';
 import { network, probe, scenarioFor, type ProbeState } from '../helpers';
 
 const nemesisScenario = (seed: string): Scenario =>
@@ -304,5 +304,33 @@ describe('client workload', () => {
     // Ops left open at the end were still waiting: no more of them than there are clients.
     expect(open.size).toBeLessThanOrEqual(sim.scenario.workload!.clients);
     expect(infos + open.size).toBeLessThan(sim.history.length);
+  });
+
+  it('a client stops following leader hints that go in circles and tries the nodes in turn', () => {
+    // n0 and n1 each name the other as the leader; only n2 serves.
+    const circling: ProtocolModule<null, Message> = {
+      ...(probe as unknown as ProtocolModule<null, Message>),
+      defaults: { nodes: 3, workload: null },
+      init: () => null,
+      recover: () => null,
+      onTimer: () => {},
+      workload: { nextOp: () => ({ f: 'read' }) },
+      onClientOp(ctx, _state, op) {
+        if (ctx.self === 2) ctx.reply(op, { kind: 'ok' });
+        else ctx.reply(op, { kind: 'redirect', leader: 1 - ctx.self });
+      },
+    };
+    const base = scenarioFor(broadcast);
+    const scenario: Scenario = {
+      ...base,
+      protocol: 'probe',
+      params: {},
+      workload: { ...base.workload!, clients: 1, mix: {} },
+    };
+    const sim = new Simulation(scenario, circling);
+    sim.runUntil(2_000_000);
+    const oks = sim.history.filter((e) => e.type === 'ok');
+    expect(oks.length).toBeGreaterThan(10);
+    expect(sim.history.filter((e) => e.type === 'info')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ClientOp, ClientReply } from '../../sim/types';
-import { majority, params, quorumValue, redirect, type Ctx } from './common';
+import { params, quorumValue, redirect, type Ctx } from './common';
+import { quorumSize } from './membership';
 import { appendEntry, termAt } from './log';
 import { advanceCommitIndex, sendAppendEntries } from './replication';
 import { commandOf, readValue, validOp } from './statemachine';
@@ -30,7 +31,7 @@ export function onClientOp(ctx: Ctx, s: RaftState, op: ClientOp): void {
   // Pipeline the new entry to every follower whose match point is known (they all get the same
   // message); the others are being probed and get it once they answer.
   let message: RaftMsg | null = null;
-  for (const peer of ctx.peers) {
+  for (const peer of s.replicas) {
     if (s.probing[peer] || s.nextIndex[peer] !== index) continue;
     message ??= {
       type: 'AppendEntries',
@@ -78,8 +79,8 @@ function startRead(ctx: Ctx, s: RaftState, op: ClientOp): void {
   const committedThisTerm = termAt(s, s.commitIndex) === s.currentTerm;
   s.round++;
   s.reads.push({ op, readIndex: committedThisTerm ? s.commitIndex : -1, round: s.round });
-  if (ctx.nodes === 1) return serveReads(ctx, s);
-  for (const peer of ctx.peers) sendAppendEntries(ctx, s, peer);
+  if (s.replicas.length === 0) return serveReads(ctx, s);
+  for (const peer of s.replicas) sendAppendEntries(ctx, s, peer);
 }
 
 /**
@@ -87,10 +88,13 @@ function startRead(ctx: Ctx, s: RaftState, op: ClientOp): void {
  * applied. Reads wait in arrival order; their rounds and read indices never decrease.
  */
 export function serveReads(ctx: Ctx, s: RaftState): void {
-  const n = ctx.nodes;
+  // A round counts once a quorum of the members acknowledged it (the leader only if a member).
   const scratch = s.scratch;
-  for (let i = 0; i < n; i++) scratch[i] = i === ctx.self ? s.round : s.acked[i]!;
-  const confirmed = quorumValue(scratch, n, majority(n));
+  let n = 0;
+  for (let i = 0; i < ctx.nodes; i++) {
+    if (s.members[i]) scratch[n++] = i === ctx.self ? s.round : s.acked[i]!;
+  }
+  const confirmed = quorumValue(scratch, n, quorumSize(s));
   const committedThisTerm = termAt(s, s.commitIndex) === s.currentTerm;
   let served = 0;
   for (const read of s.reads) {

@@ -1,15 +1,8 @@
 import type { NodeId } from '../../sim/types';
 import { failPendingClients } from './client';
-import {
-  armElectionTimer,
-  armHeartbeatTimer,
-  majority,
-  params,
-  setTerm,
-  setVote,
-  type Ctx,
-} from './common';
+import { armElectionTimer, armHeartbeatTimer, params, setTerm, setVote, type Ctx } from './common';
 import { appendEntry, isUpToDate, lastLogIndex, lastLogTerm } from './log';
+import { quorumSize } from './membership';
 import { advanceCommitIndex, sendAppendEntries } from './replication';
 import { ELECTION_TIMER, HEARTBEAT_TIMER, VARIANT, type RaftMsg, type RaftState } from './types';
 
@@ -31,6 +24,8 @@ export function becomeFollower(ctx: Ctx, s: RaftState, term: number, leader: Nod
   const wasLeader = s.role === 'leader';
   s.role = 'follower';
   if (wasLeader) {
+    // Operator requests not yet started are answered NOT_LEADER: the operator asks again.
+    s.changes.length = 0;
     ctx.cancelTimer(HEARTBEAT_TIMER);
     failPendingClients(ctx, s);
     ctx.note('step-down', s.currentTerm);
@@ -43,6 +38,10 @@ export function onElectionTimeout(ctx: Ctx, s: RaftState): void {
   const p = params(ctx);
   if (s.role === 'leader') {
     if (p.checkQuorum) checkQuorum(ctx, s);
+    return;
+  }
+  if (!mayCampaign(ctx, s)) {
+    armElectionTimer(ctx, s);
     return;
   }
   // The timer is not re-armed on every heartbeat: when it fires, a follower that heard from the
@@ -63,12 +62,23 @@ export function onElectionTimeout(ctx: Ctx, s: RaftState): void {
   else becomeCandidate(ctx, s);
 }
 
+/**
+ * A spare or removed server stays quiet: it does not campaign once it knows the configuration
+ * without it is committed. While that configuration is not known to be committed, it may still
+ * have to finish the change as leader (it led the removal of itself and lost its term): it
+ * campaigns, without voting for itself, as a leader outside its configuration does (4.2.2).
+ */
+function mayCampaign(ctx: Ctx, s: RaftState): boolean {
+  return s.members[ctx.self]! || s.configIndex > s.commitIndex;
+}
+
 function resetVotes(ctx: Ctx, s: RaftState): void {
   s.votes.fill(false);
   s.answered.fill(false);
-  s.votes[ctx.self] = true;
+  const member = s.members[ctx.self]!;
+  s.votes[ctx.self] = member;
   s.answered[ctx.self] = true;
-  s.voteCount = 1;
+  s.voteCount = member ? 1 : 0;
 }
 
 function voteRequest(s: RaftState): RaftMsg {
@@ -88,7 +98,7 @@ function voteRequest(s: RaftState): RaftMsg {
 export function resendVoteRequests(ctx: Ctx, s: RaftState): void {
   let request: RaftMsg | null = null;
   for (const peer of ctx.peers) {
-    if (s.answered[peer]) continue;
+    if (s.answered[peer] || !s.members[peer]) continue;
     request ??= voteRequest(s);
     ctx.send(peer, request);
   }
@@ -101,13 +111,15 @@ function becomePreCandidate(ctx: Ctx, s: RaftState): void {
   resetVotes(ctx, s);
   ctx.note('precandidate', s.currentTerm + 1);
   armElectionTimer(ctx, s);
-  if (s.voteCount >= majority(ctx.nodes)) return becomeCandidate(ctx, s);
-  ctx.broadcast(voteRequest(s));
+  if (s.voteCount >= quorumSize(s)) return becomeCandidate(ctx, s);
+  askMembers(ctx, s, voteRequest(s));
   armHeartbeatTimer(ctx);
 }
 
 /** Section 5.2: increment currentTerm, vote for self, reset the timer, send RequestVote to all. */
 function becomeCandidate(ctx: Ctx, s: RaftState): void {
+  // A pre-vote can end after this node learned that the configuration without it committed.
+  if (!mayCampaign(ctx, s)) return becomeFollower(ctx, s, s.currentTerm);
   setTerm(ctx, s, s.currentTerm + 1);
   setVote(ctx, s, ctx.self);
   s.role = 'candidate';
@@ -115,9 +127,14 @@ function becomeCandidate(ctx: Ctx, s: RaftState): void {
   resetVotes(ctx, s);
   ctx.note('candidate', s.currentTerm);
   armElectionTimer(ctx, s);
-  if (s.voteCount >= majority(ctx.nodes)) return becomeLeader(ctx, s);
-  ctx.broadcast(voteRequest(s));
+  if (s.voteCount >= quorumSize(s)) return becomeLeader(ctx, s);
+  askMembers(ctx, s, voteRequest(s));
   armHeartbeatTimer(ctx);
+}
+
+/** A candidate asks the members of its latest configuration (thesis 4.1). */
+function askMembers(ctx: Ctx, s: RaftState, request: RaftMsg): void {
+  for (const peer of ctx.peers) if (s.members[peer]) ctx.send(peer, request);
 }
 
 /** Section 5.2 / 5.3 / 8: take office, append this term's no-op and assert leadership at once. */
@@ -138,19 +155,19 @@ export function becomeLeader(ctx: Ctx, s: RaftState): void {
   appendEntry(ctx, s, { term: s.currentTerm, cmd: null });
   if (params(ctx).checkQuorum) armElectionTimer(ctx, s);
   else ctx.cancelTimer(ELECTION_TIMER);
-  for (const peer of ctx.peers) sendAppendEntries(ctx, s, peer);
+  for (const peer of s.replicas) sendAppendEntries(ctx, s, peer);
   armHeartbeatTimer(ctx);
   advanceCommitIndex(ctx, s);
 }
 
 /** Thesis 9.6: a leader that has not heard from a majority for an election timeout steps down. */
 function checkQuorum(ctx: Ctx, s: RaftState): void {
-  let heard = 1;
+  let heard = s.members[ctx.self] ? 1 : 0;
   for (const peer of ctx.peers) {
-    if (s.active[peer]) heard++;
+    if (s.active[peer] && s.members[peer]) heard++;
     s.active[peer] = false;
   }
-  if (heard >= majority(ctx.nodes)) {
+  if (heard >= quorumSize(s)) {
     armElectionTimer(ctx, s);
     return;
   }
@@ -173,8 +190,10 @@ function logOk(ctx: Ctx, s: RaftState, m: Msg<'RequestVote'> | Msg<'PreVote'>): 
 
 /** RequestVote receiver implementation (Figure 2). */
 export function onRequestVote(ctx: Ctx, s: RaftState, from: NodeId, m: Msg<'RequestVote'>): void {
-  // With check-quorum, a server that hears from a live leader ignores disruptive candidates.
-  if (m.term > s.currentTerm && params(ctx).checkQuorum && leaderIsAlive(ctx, s)) return;
+  // With check-quorum, a server that hears from a live leader ignores disruptive candidates; so it
+  // does, always, with one outside its configuration (a removed server, thesis 4.2.3).
+  const disruptive = params(ctx).checkQuorum || !s.members[from];
+  if (m.term > s.currentTerm && disruptive && leaderIsAlive(ctx, s)) return;
   if (m.term > s.currentTerm) becomeFollower(ctx, s, m.term);
   // 1. Reply false if term < currentTerm. 2. If votedFor is null or candidateId, and the
   // candidate's log is at least as up-to-date as the receiver's log, grant vote.
@@ -196,11 +215,12 @@ export function onRequestVoteResponse(
   if (m.term > s.currentTerm) return becomeFollower(ctx, s, m.term);
   if (s.role !== 'candidate' || m.term !== s.currentTerm) return;
   s.answered[from] = true;
-  if (!m.voteGranted || s.votes[from]) return;
+  // Votes count only from members of the candidate's latest configuration (thesis 4.1).
+  if (!m.voteGranted || s.votes[from] || !s.members[from]) return;
   s.votes[from] = true;
   s.voteCount++;
   // "If votes received from majority of servers: become leader."
-  if (s.voteCount >= majority(ctx.nodes)) becomeLeader(ctx, s);
+  if (s.voteCount >= quorumSize(s)) becomeLeader(ctx, s);
 }
 
 /** Thesis 9.6: grant a pre-vote to an up-to-date log when no leader has been heard from lately. */
@@ -228,9 +248,9 @@ export function onPreVoteResponse(
     else s.answered[from] = true;
     return;
   }
-  if (m.term !== s.currentTerm + 1 || s.votes[from]) return;
+  if (m.term !== s.currentTerm + 1 || s.votes[from] || !s.members[from]) return;
   s.answered[from] = true;
   s.votes[from] = true;
   s.voteCount++;
-  if (s.voteCount >= majority(ctx.nodes)) becomeCandidate(ctx, s);
+  if (s.voteCount >= quorumSize(s)) becomeCandidate(ctx, s);
 }

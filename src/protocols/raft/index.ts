@@ -1,8 +1,9 @@
 import type { ProtocolModule } from '../../sim/types';
 import { KV_CLIENTS, KV_WORKLOAD } from '../common/kv';
 import { onClientOp } from './client';
+import { ADD_SERVER, REMOVE_SERVER } from './membership';
 import { raftInvariants, raftLiveness } from './invariants';
-import { initRaft, onRaftMessage, onRaftTimer, recoverRaft } from './raft';
+import { initRaft, onMembershipCommand, onRaftMessage, onRaftTimer, recoverRaft } from './raft';
 import { raftPresets } from './scenarios';
 import { VARIANT, type RaftMsg, type RaftState } from './types';
 import { raftView } from './view';
@@ -73,6 +74,14 @@ export const raft: ProtocolModule<RaftState, RaftMsg> = {
       help: 'A leader steps down when it has not heard from a majority for an election timeout; followers that hear from a leader ignore candidates',
       default: false,
     },
+    spareNodes: {
+      kind: 'int',
+      label: 'Spare nodes',
+      help: 'The highest-numbered nodes start outside the configuration, to be added with add-server (at least one node stays a member)',
+      min: 0,
+      max: 8,
+      default: 0,
+    },
     readMode: {
       kind: 'enum',
       label: 'Reads',
@@ -109,6 +118,19 @@ export const raft: ProtocolModule<RaftState, RaftMsg> = {
   onMessage: onRaftMessage,
   onTimer: onRaftTimer,
   onClientOp,
+  commands: {
+    [ADD_SERVER]: {
+      label: 'Add to the cluster',
+      explanation:
+        'The leader appends a configuration with this node; it counts toward quorums as soon as the entry is in a log (thesis 4.1).',
+    },
+    [REMOVE_SERVER]: {
+      label: 'Remove from the cluster',
+      explanation:
+        'The leader appends a configuration without this node; a leader that removes itself steps down once that commits.',
+    },
+  },
+  onCommand: onMembershipCommand,
   workload: KV_WORKLOAD,
   historyModel: 'kv',
   invariants: raftInvariants,

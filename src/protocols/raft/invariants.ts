@@ -1,4 +1,5 @@
 import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
+import { opsCompleteWithin } from '../common/liveness';
 import { entryAt, lastLogIndex, lastLogTerm, termAt } from './log';
 import type { LogEntry, RaftState } from './types';
 
@@ -17,14 +18,16 @@ type Cluster = ClusterView<RaftState>;
 
 const TWO_POW_32 = 4_294_967_296;
 
-/** A number naming an entry's command: -1 for a no-op, else its (client, seq). */
+/** A number naming an entry's command: -1 for a no-op, -2 for a configuration, else (client, seq). */
 function commandKey(entry: LogEntry): number {
   const cmd = entry.cmd;
-  return cmd === null ? -1 : cmd.client * TWO_POW_32 + cmd.seq;
+  if (cmd === null) return entry.config === undefined ? -1 : -2;
+  return cmd.client * TWO_POW_32 + cmd.seq;
 }
 
 function describe(term: number, key: number): string {
   if (key === -1) return `the no-op of term ${term}`;
+  if (key === -2) return `the configuration entry of term ${term}`;
   const client = Math.floor(key / TWO_POW_32);
   return `term ${term} command c${client}#${key - client * TWO_POW_32}`;
 }
@@ -384,23 +387,5 @@ export function raftLiveness(cluster: Cluster, history: readonly HistoryEvent[])
     if (s != null && s.role === 'leader') leader = node;
   }
   if (leader < 0) return 'no leader at the end of the run';
-  const windowStart = cluster.now - OP_WINDOW_START_MICROS;
-  const windowEnd = cluster.now - OP_BOUND_MICROS;
-  if (windowStart < 0) return null;
-  const open = new Map<number, number>();
-  for (const event of history) {
-    if (event.type === 'invoke') {
-      if (event.at >= windowStart && event.at <= windowEnd) open.set(event.process, event.at);
-      continue;
-    }
-    const started = open.get(event.process);
-    if (started === undefined) continue;
-    open.delete(event.process);
-    if (event.type === 'info' || event.at - started > OP_BOUND_MICROS) {
-      return `client op ${event.f} by process ${event.process}, invoked at ${started} µs, took ${event.at - started} µs (${event.type})`;
-    }
-  }
-  for (const [process, started] of open)
-    return `client op by process ${process}, invoked at ${started} µs, never completed`;
-  return null;
+  return opsCompleteWithin(history, cluster.now, OP_WINDOW_START_MICROS, OP_BOUND_MICROS);
 }

@@ -1,4 +1,5 @@
 import type { NodeCtx } from '../../sim/types';
+import { adoptConfigEntry, reloadConfig } from './membership';
 import { LOG_KEY_PREFIX, type KvOp, type LogEntry, type RaftMsg, type RaftState } from './types';
 
 /**
@@ -33,20 +34,30 @@ export function logKey(index: number): string {
 }
 
 /**
- * An entry as it sits on disk: a compact string, `term` for a no-op, else
+ * An entry as it sits on disk: a compact string, `term` for a no-op, `term#m1,m2,...` for a
+ * configuration entry, else
  * `term|client|seq|f|keyLength|valueLength|key value expected` (lengths make any text safe).
  * The kernel deep-copies an object on every persist; a string is stored as it is, and building
  * one costs a small fraction of a structured clone.
  */
 export function encodeEntry(entry: LogEntry): string {
   const c = entry.cmd;
+  if (entry.config !== undefined) return `${entry.term}#${entry.config.join(',')}`;
   if (c === null) return String(entry.term);
   return `${entry.term}|${c.client}|${c.seq}|${c.f}|${c.key.length}|${c.value.length}|${c.key}${c.value}${c.expected}`;
 }
 
 export function decodeEntry(text: string): LogEntry {
   const bar = text.indexOf('|');
-  if (bar < 0) return { term: Number(text), cmd: null };
+  if (bar < 0) {
+    const hash = text.indexOf('#');
+    if (hash < 0) return { term: Number(text), cmd: null };
+    const config = text
+      .slice(hash + 1)
+      .split(',')
+      .map(Number);
+    return { term: Number(text.slice(0, hash)), cmd: null, config };
+  }
   const fields: string[] = [];
   let start = 0;
   for (let i = 0; i < 6; i++) {
@@ -77,6 +88,7 @@ export function appendEntry(ctx: NodeCtx<RaftMsg>, s: RaftState, entry: LogEntry
   s.log.push(entry);
   const index = s.snapshotIndex + s.log.length;
   ctx.persist(logKey(index), encodeEntry(entry));
+  if (entry.config !== undefined) adoptConfigEntry(s, ctx.self, index, entry);
   return index;
 }
 
@@ -88,6 +100,7 @@ export function truncateFrom(ctx: NodeCtx<RaftMsg>, s: RaftState, from: number):
   s.log.length = from - s.snapshotIndex - 1;
   s.truncations++;
   s.truncatedFrom = from;
+  if (from <= s.configIndex) reloadConfig(s, ctx.self);
 }
 
 /**

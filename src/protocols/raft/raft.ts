@@ -1,5 +1,7 @@
 import type { NodeId, ParamValues } from '../../sim/types';
-import { armElectionTimer, armHeartbeatTimer, type Ctx } from './common';
+import { armElectionTimer, armHeartbeatTimer, params, type Ctx } from './common';
+import { assert } from '../../sim/assert';
+import { ADD_SERVER, REMOVE_SERVER, initialMembers, reloadConfig } from './membership';
 import {
   resendVoteRequests,
   onElectionTimeout,
@@ -16,6 +18,7 @@ import {
   onInstallSnapshot,
   onInstallSnapshotResponse,
   sendHeartbeats,
+  startReconfiguration,
 } from './replication';
 import { loadSnapshot } from './statemachine';
 import {
@@ -29,18 +32,30 @@ import {
   type SnapshotData,
 } from './types';
 
+const MAX_QUEUED_CHANGES = 8;
+
 /** "Long ago": before any local time a node can have. */
 const NEVER = Number.MIN_SAFE_INTEGER;
 
-function freshState(nodes: number): RaftState {
+function freshState(ctx: Ctx): RaftState {
+  const nodes = ctx.nodes;
   const perNode = <T>(value: T): T[] => new Array<T>(nodes).fill(value);
-  return {
+  const initial = initialMembers(nodes, params(ctx).spareNodes);
+  const s: RaftState = {
     currentTerm: 0,
     votedFor: -1,
     log: [],
     snapshotIndex: 0,
     snapshotTerm: 0,
     snapshot: null,
+    members: perNode(false),
+    memberCount: 0,
+    isMember: false,
+    configIndex: 0,
+    previousMembers: initial,
+    snapshotConfig: initial,
+    replicas: [],
+    changes: [],
     role: 'follower',
     leaderId: -1,
     commitIndex: 0,
@@ -65,11 +80,13 @@ function freshState(nodes: number): RaftState {
     truncations: 0,
     truncatedFrom: 0,
   };
+  reloadConfig(s, ctx.self);
+  return s;
 }
 
 /** Every server starts as a follower with an empty log and an armed election timer. */
 export function initRaft(ctx: Ctx, _params: ParamValues): RaftState {
-  const s = freshState(ctx.nodes);
+  const s = freshState(ctx);
   armElectionTimer(ctx, s);
   return s;
 }
@@ -84,7 +101,7 @@ export function recoverRaft(
   disk: ReadonlyMap<string, unknown>,
   _params: ParamValues,
 ): RaftState {
-  const s = freshState(ctx.nodes);
+  const s = freshState(ctx);
   s.currentTerm = (disk.get(TERM_KEY) as number | undefined) ?? 0;
   s.votedFor = (disk.get(VOTED_FOR_KEY) as number | undefined) ?? -1;
   const snapshot = disk.get(SNAPSHOT_KEY) as SnapshotData | undefined;
@@ -101,6 +118,7 @@ export function recoverRaft(
     if (typeof entry !== 'string') break;
     s.log.push(decodeEntry(entry));
   }
+  reloadConfig(s, ctx.self);
   armElectionTimer(ctx, s);
   return s;
 }
@@ -124,6 +142,19 @@ export function onRaftMessage(ctx: Ctx, s: RaftState, from: NodeId, msg: RaftMsg
     case 'InstallSnapshotResponse':
       return onInstallSnapshotResponse(ctx, s, from, msg);
   }
+}
+
+/**
+ * An operator's AddServer / RemoveServer (thesis 4.1) reaches every node; only a leader takes
+ * it (the others answer NOT_LEADER, that is, ignore it), and queues it behind any change in
+ * progress. At most 8 wait; a further request is refused.
+ */
+export function onMembershipCommand(ctx: Ctx, s: RaftState, command: string, node: NodeId): void {
+  assert(command === ADD_SERVER || command === REMOVE_SERVER, 'unknown command', command);
+  assert(node >= 0 && node < ctx.nodes, 'a command names a node of the cluster', node);
+  if (s.role !== 'leader' || s.changes.length >= MAX_QUEUED_CHANGES) return;
+  s.changes.push({ command, node });
+  startReconfiguration(ctx, s);
 }
 
 export function onRaftTimer(ctx: Ctx, s: RaftState, timer: string): void {

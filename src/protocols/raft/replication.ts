@@ -1,6 +1,6 @@
 import type { NodeId } from '../../sim/types';
 import { replyApplied, serveReads } from './client';
-import { majority, params, quorumValue, type Ctx } from './common';
+import { params, quorumValue, type Ctx } from './common';
 import { becomeFollower } from './election';
 import {
   appendEntry,
@@ -12,6 +12,8 @@ import {
   termAt,
   truncateFrom,
 } from './log';
+import { assert } from '../../sim/assert';
+import { quorumSize, refreshReplicas, reloadConfig, requestedConfig } from './membership';
 import { applyCommand, loadSnapshot, takeSnapshot } from './statemachine';
 import {
   SNAPSHOT_KEY,
@@ -80,7 +82,7 @@ export function sendHeartbeats(ctx: Ctx, s: RaftState): void {
   const recent = ctx.now - (params(ctx).heartbeatIntervalMicros >> 1);
   const last = lastLogIndex(s);
   let shared: Msg<'AppendEntries'> | null = null;
-  for (const peer of ctx.peers) {
+  for (const peer of s.replicas) {
     if (s.lastSent[peer]! > recent) continue;
     const next = s.nextIndex[peer]!;
     if (next <= last || next <= s.snapshotIndex) {
@@ -109,15 +111,54 @@ export function sendHeartbeats(ctx: Ctx, s: RaftState): void {
  * variant drops the term condition and commits earlier terms' entries by counting replicas.
  */
 export function advanceCommitIndex(ctx: Ctx, s: RaftState): void {
-  const n = ctx.nodes;
+  // Only members of the latest configuration count, the leader itself included only if it is one.
   const scratch = s.scratch;
-  for (let i = 0; i < n; i++) scratch[i] = i === ctx.self ? lastLogIndex(s) : s.matchIndex[i]!;
-  const candidate = quorumValue(scratch, n, majority(n));
+  let n = 0;
+  for (let i = 0; i < ctx.nodes; i++) {
+    if (s.members[i]) scratch[n++] = i === ctx.self ? lastLogIndex(s) : s.matchIndex[i]!;
+  }
+  const candidate = quorumValue(scratch, n, quorumSize(s));
   if (candidate <= s.commitIndex) return;
   if (termAt(s, candidate) !== s.currentTerm && ctx.variant !== VARIANT.figure8) return;
   s.commitIndex = candidate;
   ctx.note('commit', candidate);
   applyCommitted(ctx, s);
+  if (s.configIndex > 0 && s.configIndex <= candidate) configCommitted(ctx, s);
+  else startReconfiguration(ctx, s);
+}
+
+/**
+ * The latest configuration is committed: former members need no more entries, and a leader
+ * that removed itself steps down (thesis 4.2.2). Otherwise the next queued change may start.
+ */
+function configCommitted(ctx: Ctx, s: RaftState): void {
+  refreshReplicas(s, ctx.self);
+  if (s.members[ctx.self]) return startReconfiguration(ctx, s);
+  ctx.note('removed', s.currentTerm);
+  s.leaderId = -1;
+  becomeFollower(ctx, s, s.currentTerm);
+}
+
+/**
+ * Leader: start the oldest queued membership change once the latest configuration and an entry
+ * of this term are committed (thesis 4.1 and its 2015 correction). One change at a time.
+ */
+export function startReconfiguration(ctx: Ctx, s: RaftState): void {
+  if (s.role !== 'leader' || s.configIndex > s.commitIndex) return;
+  if (termAt(s, s.commitIndex) !== s.currentTerm) return;
+  while (s.changes.length > 0) {
+    const change = s.changes.shift()!;
+    const config = requestedConfig(s, change.command, change.node);
+    if (config === null) continue;
+    const index = appendEntry(ctx, s, { term: s.currentTerm, cmd: null, config });
+    ctx.note(change.command, change.node);
+    assert(s.configIndex === index, 'a new configuration takes effect when appended', index);
+    // Pipeline the entry; a joining server is probed (becomeLeader marked every peer so).
+    for (const peer of s.replicas) {
+      if (!s.probing[peer] || peer === change.node) sendAppendEntries(ctx, s, peer);
+    }
+    return advanceCommitIndex(ctx, s);
+  }
 }
 
 /** A peer answered an AppendEntries or InstallSnapshot of this term: it is alive and follows us. */
@@ -204,6 +245,7 @@ export function applyCommitted(ctx: Ctx, s: RaftState): void {
   // A buggy variant can leave commitIndex past the end of a truncated log: apply what exists.
   const upTo = Math.min(s.commitIndex, lastLogIndex(s));
   const leader = s.role === 'leader';
+  if (s.configIndex > s.lastApplied && s.configIndex <= upTo) refreshReplicas(s, ctx.self);
   while (s.lastApplied < upTo) {
     const index = ++s.lastApplied;
     const entry = entryAt(s, index);
@@ -344,6 +386,7 @@ export function onInstallSnapshot(
     loadSnapshot(s, m.data);
     s.commitIndex = index;
     s.lastApplied = index;
+    reloadConfig(s, ctx.self);
   }
   // Entries up to commitIndex match the leader's (they are committed).
   ctx.send(from, {

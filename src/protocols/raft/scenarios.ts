@@ -106,6 +106,17 @@ function flapping(): TimedFault[] {
   return faults;
 }
 
+/** Remove a server and add it back, each in turn, every 400 ms for 6 s. */
+function churn(): TimedFault[] {
+  const faults: TimedFault[] = [];
+  for (let k = 0; k < 15; k++) {
+    const node = k % 5;
+    faults.push(at(400 * k, { kind: 'command', command: 'remove-server', node }));
+    faults.push(at(400 * k + 200, { kind: 'command', command: 'add-server', node }));
+  }
+  return faults;
+}
+
 export const raftPresets: readonly Preset[] = [
   {
     id: 'normal',
@@ -180,6 +191,48 @@ export const raftPresets: readonly Preset[] = [
     description:
       'The same flapping n4, with pre-vote on: alone, it asks for pre-votes, gets none, and never raises its term, so when it comes back it simply follows the leader. No election, no disruption.',
     scenario: { params: { preVote: true }, faults: flapping() },
+  },
+  {
+    id: 'add-servers',
+    title: 'Adding servers (membership change)',
+    description:
+      'n0, n1 and n2 form the cluster; n3 and n4 start outside it and do not campaign. At 1.5 s the operator asks to add both: the leader appends a configuration with n3, waits until it commits, then appends the one with n4 (one change at a time, thesis 4.1). The new servers catch up through ordinary AppendEntries. At 4 s n1 and n2 crash: with five members, n0, n3 and n4 are still a majority, so the cluster keeps committing.',
+    scenario: {
+      params: { spareNodes: 2 },
+      faults: [
+        ...n0LeadsFirst(),
+        at(1_500, { kind: 'command', command: 'add-server', node: 3 }),
+        at(1_500, { kind: 'command', command: 'add-server', node: 4 }),
+        at(4_000, crash(1)),
+        at(4_000, crash(2)),
+      ],
+    },
+  },
+  {
+    id: 'remove-leader',
+    title: 'The leader removes itself',
+    description:
+      'n0 leads a cluster of five. At 2 s the operator removes n0: it appends the configuration without itself and keeps leading while it commits, counting only n1..n4 (thesis 4.2.2). Once that entry is committed n0 steps down and stays out; n1..n4 elect a new leader among themselves.',
+    scenario: {
+      faults: [
+        ...n0LeadsFirst(),
+        at(2_000, { kind: 'command', command: 'remove-server', node: 0 }),
+      ],
+    },
+  },
+  {
+    id: 'membership-churn',
+    title: 'Membership churn under faults',
+    description:
+      'For 6 s the operator removes a server and adds it back every 400 ms, in turn, while the nemesis partitions, crashes and delays at random. Requests that reach no leader are lost, as they would be. Every safety property must hold throughout, and the cluster must serve clients once the faults stop.',
+    scenario: {
+      nemesis: {
+        safetyMicros: 6_000 * MS,
+        intervalMicros: 200 * MS,
+        kinds: ['partition', 'crash', 'loss'],
+      },
+      faults: churn(),
+    },
   },
   {
     id: 'crash-storm',

@@ -11,10 +11,14 @@ export type Role = 'follower' | 'candidate' | 'leader' | 'precandidate';
 
 export type { Command, KvOp, Session } from '../common/kv';
 
-/** One log entry. `cmd` is null for the no-op a leader appends at the start of its term. */
+/**
+ * One log entry. `cmd` is null for the no-op a leader appends at the start of its term and for
+ * a configuration entry, which carries the new set of members (thesis chapter 4).
+ */
 export interface LogEntry {
   readonly term: number;
   readonly cmd: Command | null;
+  readonly config?: readonly NodeId[];
 }
 
 /** A snapshot of the state machine (section 7): everything up to and including `index`. */
@@ -23,6 +27,8 @@ export interface SnapshotData {
   readonly term: number;
   readonly kv: ReadonlyMap<string, string>;
   readonly sessions: ReadonlyMap<number, Session>;
+  /** The configuration as of `index` (members, sorted). */
+  readonly config: readonly NodeId[];
 }
 
 /** Messages, named as in Figure 2 (the kernel names the sender, so there is no leaderId or candidateId). */
@@ -103,6 +109,23 @@ export interface RaftState {
   /** The last snapshot taken or installed (what InstallSnapshot sends), or null. */
   snapshot: SnapshotData | null;
 
+  // ---- Membership (thesis chapter 4): the latest configuration in the log, in effect at once.
+  /** Per node: a voting member of the latest configuration. */
+  members: boolean[];
+  memberCount: number;
+  /** Whether this node is one of them. */
+  isMember: boolean;
+  /** Index of the latest configuration entry (0: the snapshot's or the initial configuration). */
+  configIndex: number;
+  /** The configuration the latest one replaced. */
+  previousMembers: NodeId[];
+  /** The configuration as of snapshotIndex (the initial one without a snapshot). */
+  snapshotConfig: readonly NodeId[];
+  /** Leader: the peers it replicates to (members, and former members until the change commits). */
+  replicas: NodeId[];
+  /** Leader: operator requests (add-server / remove-server) waiting their turn, oldest first. */
+  changes: { readonly command: string; readonly node: NodeId }[];
+
   // ---- Volatile state on all servers.
   role: Role;
   /** The leader of currentTerm as far as this node knows, or -1. */
@@ -171,4 +194,5 @@ export interface RaftParams {
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   readonly readMode: 'log' | 'readindex';
+  readonly spareNodes: number;
 }

@@ -1,4 +1,5 @@
 import type { InspectSection, NodeId, ProtocolView } from '../../sim/types';
+import { membersList } from './membership';
 import { ELECTION_TIMER, type RaftMsg, type RaftState } from './types';
 
 export const raftView: ProtocolView<RaftState, RaftMsg> = {
@@ -7,9 +8,12 @@ export const raftView: ProtocolView<RaftState, RaftMsg> = {
     precandidate: '#a78bfa',
     candidate: '#f59e0b',
     leader: '#16a34a',
+    'not a member': '#cbd5e1',
   },
   summarize(state) {
-    return { role: state.role, term: state.currentTerm, badge: `commit ${state.commitIndex}` };
+    // A follower outside its latest configuration is shown as such (a spare or removed server).
+    const role = state.role === 'follower' && !state.isMember ? 'not a member' : state.role;
+    return { role, term: state.currentTerm, badge: `commit ${state.commitIndex}` };
   },
   label(msg) {
     switch (msg.type) {
@@ -35,7 +39,17 @@ export const raftView: ProtocolView<RaftState, RaftMsg> = {
   },
   ringTimer: ELECTION_TIMER,
   inspect: inspectRaft,
+  metrics: commitIndexPerNode,
 };
+
+/** The charts' protocol series: each running node's commitIndex ("commit n0", ...). */
+function commitIndexPerNode(states: readonly (RaftState | null)[]): Record<string, number> {
+  const series: Record<string, number> = {};
+  states.forEach((state, node) => {
+    if (state !== null) series[`commit n${node}`] = state.commitIndex;
+  });
+  return series;
+}
 
 /** The log cells shown at most: the newest ones, after the snapshot. */
 const MAX_LOG_CELLS = 60;
@@ -58,6 +72,7 @@ function inspectRaft(state: RaftState, self: NodeId): InspectSection[] {
     logSection(state),
   ];
   if (state.role === 'leader') sections.push(replicationSection(state, self));
+  sections.push(configSection(state));
   return sections;
 }
 
@@ -66,7 +81,11 @@ function logSection(state: RaftState): InspectSection {
   const cells = state.log.slice(first).map((entry, k) => {
     const index = state.snapshotIndex + 1 + first + k;
     const what =
-      entry.cmd === null ? 'no-op' : `${entry.cmd.f} ${entry.cmd.key} (client ${entry.cmd.client})`;
+      entry.config !== undefined
+        ? `configuration ${entry.config.map((id) => `n${id}`).join(' ')}`
+        : entry.cmd === null
+          ? 'no-op'
+          : `${entry.cmd.f} ${entry.cmd.key} (client ${entry.cmd.client})`;
     return {
       text: String(entry.term),
       tone: entry.term,
@@ -89,4 +108,23 @@ function replicationSection(state: RaftState, self: NodeId): InspectSection {
       rows.push([`n${peer}`, `nextIndex ${next}, matchIndex ${state.matchIndex[peer]}`]);
   });
   return { title: 'Replication (leader)', rows };
+}
+
+function configSection(state: RaftState): InspectSection {
+  return {
+    title: 'Configuration (thesis chapter 4)',
+    rows: [
+      [
+        'members',
+        membersList(state)
+          .map((id) => `n${id}`)
+          .join(' '),
+      ],
+      [
+        'from',
+        state.configIndex === 0 ? 'the start (or the snapshot)' : `entry ${state.configIndex}`,
+      ],
+      ['committed', state.configIndex <= state.commitIndex],
+    ],
+  };
 }

@@ -671,7 +671,13 @@ describe('Log compaction (section 7)', () => {
 
   it('InstallSnapshot: discard the entire log when it does not hold the last included entry, and reset the state machine', () => {
     const n = new Node(1).withLog(1, 1, 1);
-    const data = { index: 5, term: 2, kv: new Map([['x', 'v']]), sessions: new Map() };
+    const data = {
+      index: 5,
+      term: 2,
+      kv: new Map([['x', 'v']]),
+      sessions: new Map(),
+      config: [0, 1, 2],
+    };
     const [reply] = n.receive(0, {
       type: 'InstallSnapshot',
       term: 2,
@@ -694,7 +700,7 @@ describe('Log compaction (section 7)', () => {
 
   it('InstallSnapshot: keep the entries that follow a matching last included entry', () => {
     const n = new Node(1).withLog(1, 1, 2, 2);
-    const data = { index: 2, term: 1, kv: new Map(), sessions: new Map() };
+    const data = { index: 2, term: 1, kv: new Map(), sessions: new Map(), config: [0, 1, 2] };
     n.receive(0, {
       type: 'InstallSnapshot',
       term: 2,

@@ -18,7 +18,9 @@ describe('the Raft inspector panel', () => {
       'Persistent state',
       'Log (cells: entry terms; outlined: committed)',
       'Replication (leader)',
+      'Configuration (thesis chapter 4)',
     ]);
+    expect(sections[3]!.rows![0]).toEqual(['members', 'n0 n1 n2 n3 n4']);
     const log = sections[1]!;
     expect(log.cells!.length).toBe(Math.min(60, state.log.length));
     expect(log.cells!.every((cell) => cell.tone === Number(cell.text))).toBe(true);
