@@ -1,9 +1,10 @@
 import type { ProtocolModule } from '../sim/types';
 import { broadcast } from './broadcast';
+import { paxos } from './paxos';
 import { raft } from './raft';
 
 /** Every protocol the app and the CLI offer, in the order they are listed. */
-const PROTOCOLS: readonly ProtocolModule[] = [raft, broadcast];
+const PROTOCOLS: readonly ProtocolModule[] = [raft, paxos, broadcast];
 
 export function listProtocols(): readonly ProtocolModule[] {
   return PROTOCOLS;
