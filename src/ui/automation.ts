@@ -13,6 +13,7 @@
  *   seekEvent(n) move the cursor to just after event n
  *   act(action)  apply a fault action at the cursor, as the UI does (recorded in the scenario)
  *   scenario()   the scenario that reproduces this run (with every recorded input)
+ *   inFlight()   how many messages are in flight at the cursor
  */
 import type { FaultAction, Scenario } from '../sim/types';
 import { pause, play } from './driver';
@@ -32,6 +33,7 @@ export interface AutomationHandle {
   seekEvent(count: number): void;
   act(action: FaultAction): void;
   scenario(): Scenario | null;
+  inFlight(): number | null;
 }
 
 export interface AutomationState {
@@ -82,6 +84,7 @@ export function automationHandle(): AutomationHandle {
     },
     act: (action) => act(action),
     scenario: () => currentRun()?.simulation.currentScenario() ?? null,
+    inFlight: () => currentRun()?.simulation.inFlight().length ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { act, currentRun } from '../sim-bridge';
 import { useApp } from '../store';
+import { FaultSchedule } from './FaultSchedule';
 
 /** Loss steps, in percent. */
 const LOSS_STEPS = [0, 1, 2, 5, 10, 20, 30, 50, 75, 100];
@@ -17,6 +18,8 @@ export function FaultTools() {
   const [sides, setSides] = useState<number[]>([]);
   const [loss, setLoss] = useState<number | null>(null);
   const [latency, setLatency] = useState<number | null>(null);
+  const [scheduling, setScheduling] = useState(false);
+  const closeSchedule = useCallback(() => setScheduling(false), []);
   const run = currentRun();
   if (run === null) return null;
   const sim = run.simulation;
@@ -24,9 +27,11 @@ export function FaultTools() {
   const partitioned = sim.network.groups().length > 1 || sim.network.cut.some((c) => c === 1);
   const currentLoss = sim.network.policy(0, count > 1 ? 1 : 0).lossPpm / 10_000;
   const lossIndex = loss ?? nearest(LOSS_STEPS, currentLoss);
+  const scheduled = sim.scenario.faults.length + sim.currentScenario().inputs.length;
   const latencyIndex = latency ?? nearest(LATENCY_STEPS, maxLatencyMs(sim.network.policy(0, 0)));
 
   function startEditing() {
+    setScheduling(false);
     setSides(Array.from({ length: count }, (_, i) => (i < Math.ceil(count / 2) ? 0 : 1)));
     setEditing(true);
   }
@@ -62,6 +67,17 @@ export function FaultTools() {
       <button type="button" onClick={startEditing} aria-expanded={editing} disabled={count < 2}>
         Partition…
       </button>
+      <button
+        type="button"
+        onClick={() => {
+          setEditing(false);
+          setScheduling(!scheduling);
+        }}
+        aria-expanded={scheduling}
+        title="Faults at set times: add, remove, move"
+      >
+        Schedule{scheduled > 0 ? ` (${scheduled})` : ''}…
+      </button>
       <label className="slider">
         <span>Loss</span>
         <input
@@ -94,6 +110,7 @@ export function FaultTools() {
         />
         <output className="mono">≤{LATENCY_STEPS[latencyIndex]} ms</output>
       </label>
+      {scheduling && <FaultSchedule onClose={closeSchedule} />}
       {editing && (
         <div className="partition-editor" role="dialog" aria-label="Partition the cluster">
           <p>Click nodes to move them between the two sides, then apply.</p>

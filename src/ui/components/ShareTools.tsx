@@ -1,6 +1,13 @@
 import { type ChangeEvent, useRef } from 'react';
 import { exportTrace } from '../../sim/export';
 import { parseScenarioJson } from '../../sim/scenario';
+import {
+  downloadBlob,
+  resolvedColor,
+  spaceTimeExporter,
+  standaloneSvg,
+  svgToPng,
+} from '../diagram-export';
 import { copyText, download } from '../files';
 import { currentFragment, currentRun, openScenario } from '../sim-bridge';
 import { appStore } from '../store';
@@ -10,6 +17,7 @@ const MAX_FILE_BYTES = 1_048_576;
 /** Share and files: copy the link, export / import the scenario, export the trace. */
 export function ShareTools() {
   const fileInput = useRef<HTMLInputElement>(null);
+  const menu = useRef<HTMLDetailsElement>(null);
 
   async function onImport(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
@@ -53,6 +61,46 @@ export function ShareTools() {
     );
   }
 
+  /** "splitbrain-raft-1-2000000us-cluster". */
+  function baseName(view: string): string {
+    const run = currentRun();
+    if (!run) return `splitbrain-${view}`;
+    const s = run.simulation.scenario;
+    return `splitbrain-${s.protocol}-${s.seed}-${run.simulation.now}us-${view}`;
+  }
+
+  function clusterSvg(): string {
+    const svg = document.querySelector<SVGSVGElement>('.stage .cluster > svg');
+    if (!svg) throw new Error('the cluster view is not on screen');
+    return standaloneSvg(
+      svg,
+      resolvedColor(svg.parentElement ?? document.body, '--surface', '#fff'),
+    );
+  }
+
+  async function exportDiagram(view: 'cluster' | 'spacetime', format: 'svg' | 'png') {
+    try {
+      const spaceTime = spaceTimeExporter();
+      if (view === 'spacetime' && !spaceTime)
+        throw new Error('the space-time diagram is not on screen');
+      const name = `${baseName(view)}.${format}`;
+      if (format === 'svg') {
+        const text = view === 'cluster' ? clusterSvg() : spaceTime!.svg();
+        downloadBlob(name, new Blob([text], { type: 'image/svg+xml' }));
+      } else {
+        const blob = view === 'cluster' ? await svgToPng(clusterSvg()) : await spaceTime!.png();
+        downloadBlob(name, blob);
+      }
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      appStore
+        .getState()
+        .setBanner(
+          `The ${view === 'cluster' ? 'cluster' : 'space-time'} diagram could not be exported: ${why}.`,
+        );
+    }
+  }
+
   return (
     <div className="share-tools">
       <button
@@ -63,9 +111,15 @@ export function ShareTools() {
       >
         Copy link
       </button>
-      <details className="menu-button">
+      <details className="menu-button" ref={menu}>
         <summary>Files</summary>
-        <div className="menu-list">
+        {/* A choice closes the menu. */}
+        <div
+          className="menu-list"
+          onClick={() => {
+            if (menu.current) menu.current.open = false;
+          }}
+        >
           <button type="button" onClick={onExportScenario}>
             Export scenario (JSON)
           </button>
@@ -74,6 +128,19 @@ export function ShareTools() {
           </button>
           <button type="button" onClick={onExportTrace}>
             Export trace (JSON)
+          </button>
+          <hr />
+          <button type="button" onClick={() => exportDiagram('cluster', 'svg')}>
+            Export cluster view (SVG)
+          </button>
+          <button type="button" onClick={() => exportDiagram('cluster', 'png')}>
+            Export cluster view (PNG)
+          </button>
+          <button type="button" onClick={() => exportDiagram('spacetime', 'svg')}>
+            Export space-time diagram (SVG)
+          </button>
+          <button type="button" onClick={() => exportDiagram('spacetime', 'png')}>
+            Export space-time diagram (PNG)
           </button>
         </div>
       </details>

@@ -1,18 +1,25 @@
-import { scaleLinear } from 'd3';
 import { useEffect, useRef, useState } from 'react';
-import { REC } from '../../sim/trace';
-import { formatMicros } from '../format';
-import { lowerBound } from '../playback';
+import { canvasPng, resolvedColor, setSpaceTimeExporter } from '../diagram-export';
+import { formatCount, formatMicros } from '../format';
 import { currentRun, seekTo } from '../sim-bridge';
+import {
+  GUTTER,
+  RIGHT_PAD,
+  type SpaceTimeColors,
+  type SpaceTimeFrame,
+  type SpaceTimeSource,
+  canvasPainter,
+  paintSpaceTime,
+  recordsInWindow,
+  svgPainter,
+} from '../spacetime-paint';
 import { appStore, useApp } from '../store';
 import { messageColor } from './ClusterView';
 
-const GUTTER = 40;
-const AXIS = 18;
-/** Records drawn at most per frame; past that only faults and notes are drawn. */
-const MAX_RECORDS = 30_000;
 const MIN_WIDTH = 200;
 const DEFAULT_WIDTH = 250_000;
+/** A drag shorter than this (px) is a click. */
+const CLICK_SLOP = 4;
 
 interface Window {
   /** Simulated micros shown across the canvas. */
@@ -22,17 +29,40 @@ interface Window {
   follow: boolean;
 }
 
-/** A theme colour resolved to rgb() (canvas cannot read light-dark() or var()). */
-function cssVar(el: HTMLElement, name: string, fallback: string): string {
-  el.style.color = `var(${name}, ${fallback})`;
-  const color = getComputedStyle(el).color;
-  el.style.color = '';
-  return color || fallback;
+type Drag =
+  | { kind: 'pan'; x: number; start: number; moved: boolean }
+  | { kind: 'brush'; x: number; to: number; moved: boolean };
+
+function themeColors(el: HTMLElement): SpaceTimeColors {
+  return {
+    background: resolvedColor(el, '--surface', '#fff'),
+    text: resolvedColor(el, '--text', '#222'),
+    muted: resolvedColor(el, '--text-muted', '#777'),
+    border: resolvedColor(el, '--border', '#ddd'),
+    danger: resolvedColor(el, '--danger', '#c00'),
+    accent: resolvedColor(el, '--accent', '#36c'),
+    good: resolvedColor(el, '--good', '#2b8a3e'),
+    warn: resolvedColor(el, '--warn', '#e67700'),
+  };
+}
+
+function source(): SpaceTimeSource | null {
+  const run = currentRun();
+  if (!run) return null;
+  const sim = run.simulation;
+  return {
+    nodes: sim.scenario.nodes,
+    now: sim.now,
+    trace: sim.trace,
+    roleColors: run.module.view.roleColors,
+    messageColor,
+  };
 }
 
 /**
  * The space-time (Lamport) diagram: a lane per node, time to the right, an arrow per message,
- * marks for timers, faults and role changes. Wheel to zoom, drag to pan, click to move the
+ * marks for timers, faults and role changes. Wheel to zoom, drag to pan, shift-drag (or the
+ * Brush mode) to select a window and zoom to it, double-click to reset, click to move the
  * cursor. It paints a canvas once per frame, outside React's render.
  */
 export function SpaceTime() {
@@ -42,7 +72,10 @@ export function SpaceTime() {
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 600, h: 160 });
   const [win, setWin] = useState<Window>({ width: DEFAULT_WIDTH, start: 0, follow: true });
-  const drag = useRef<{ x: number; start: number; moved: boolean } | null>(null);
+  const [brushMode, setBrushMode] = useState(false);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const presenter = useApp((s) => s.presenter);
+  const palette = useRef<{ key: string; colors: SpaceTimeColors } | null>(null);
 
   useEffect(() => {
     const el = box.current;
@@ -58,160 +91,32 @@ export function SpaceTime() {
     return win.follow ? Math.max(0, now - win.width * 0.75) : win.start;
   }
 
+  function frameNow(): SpaceTimeFrame | null {
+    const run = currentRun();
+    if (!run) return null;
+    return { t0: visibleStart(run.simulation.now), width: win.width, w: size.w, h: size.h };
+  }
+
   function paint() {
     const c = canvas.current;
-    const run = currentRun();
-    if (!c || !run) return;
-    const sim = run.simulation;
+    const src = source();
+    const frame = frameNow();
+    if (!c || !src || !frame) return;
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(size.w * dpr);
     c.height = Math.round(size.h * dpr);
     const g = c.getContext('2d');
     if (!g) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, size.w, size.h);
-    const muted = cssVar(c, '--text-muted', '#777');
-    const border = cssVar(c, '--border', '#ddd');
-    const danger = cssVar(c, '--danger', '#c00');
-    const accent = cssVar(c, '--accent', '#36c');
-    const good = cssVar(c, '--good', '#2b8a3e');
-    const warn = cssVar(c, '--warn', '#e67700');
-
-    const n = sim.scenario.nodes;
-    const t0 = visibleStart(sim.now);
-    const t1 = t0 + win.width;
-    const x = scaleLinear()
-      .domain([t0, t1])
-      .range([GUTTER, size.w - 6]);
-    const laneH = (size.h - AXIS - 4) / n;
-    const y = (node: number) => AXIS + laneH * (node + 0.5);
-
-    g.font = '11px system-ui, sans-serif';
-    g.fillStyle = muted;
-    g.strokeStyle = border;
-    g.lineWidth = 1;
-    for (const tick of x.ticks(Math.max(2, Math.floor(size.w / 110)))) {
-      const px = Math.round(x(tick)) + 0.5;
-      g.beginPath();
-      g.moveTo(px, AXIS - 4);
-      g.lineTo(px, size.h);
-      g.stroke();
-      g.fillText(formatMicros(tick), px + 3, 11);
-    }
-    const fontSize = Math.min(12, Math.max(8, laneH * 0.8));
-    g.font = `${fontSize}px ui-monospace, monospace`;
-    for (let node = 0; node < n; node++) {
-      g.fillStyle = muted;
-      g.fillText(`n${node}`, 6, y(node) + 4);
-      g.strokeStyle = border;
-      g.beginPath();
-      g.moveTo(GUTTER, Math.round(y(node)) + 0.5);
-      g.lineTo(size.w, Math.round(y(node)) + 0.5);
-      g.stroke();
-    }
-
-    const trace = sim.trace;
-    if (trace.mode === 'full') {
-      const from = lowerBound(trace.at, trace.length, t0 - win.width);
-      const to = lowerBound(trace.at, trace.length, t1 + 1);
-      const dense = to - from > MAX_RECORDS;
-      const roles = run.module.view.roleColors;
-      for (let i = dense ? Math.max(from, to - MAX_RECORDS) : from; i < to; i++) {
-        const kind = trace.kind[i]!;
-        const at = trace.at[i]!;
-        const node = trace.node[i]!;
-        if (kind === REC.send) {
-          const deliverAt = trace.extra[i]!;
-          const peer = trace.peer[i]!;
-          if (deliverAt < t0 || node < 0 || peer < 0) continue;
-          const x0 = x(at);
-          const y0 = y(node);
-          const x1 = x(deliverAt);
-          const y1 = y(peer);
-          g.strokeStyle = messageColor(trace.names[trace.name[i]!]!);
-          g.globalAlpha = deliverAt > sim.now ? 0.45 : 0.85;
-          g.beginPath();
-          g.moveTo(x0, y0);
-          g.lineTo(x1, y1);
-          g.stroke();
-          const angle = Math.atan2(y1 - y0, x1 - x0);
-          g.beginPath();
-          g.moveTo(x1, y1);
-          g.lineTo(x1 - 6 * Math.cos(angle - 0.4), y1 - 6 * Math.sin(angle - 0.4));
-          g.moveTo(x1, y1);
-          g.lineTo(x1 - 6 * Math.cos(angle + 0.4), y1 - 6 * Math.sin(angle + 0.4));
-          g.stroke();
-          g.globalAlpha = 1;
-          continue;
-        }
-        if (at < t0) continue;
-        const px = x(at);
-        if (kind === REC.drop) {
-          const py = y(node);
-          g.strokeStyle = danger;
-          g.lineWidth = 1.5;
-          g.beginPath();
-          g.moveTo(px - 3, py - 3);
-          g.lineTo(px + 3, py + 3);
-          g.moveTo(px - 3, py + 3);
-          g.lineTo(px + 3, py - 3);
-          g.stroke();
-          g.lineWidth = 1;
-        } else if (kind === REC.timer) {
-          g.strokeStyle = muted;
-          g.beginPath();
-          g.moveTo(px, y(node) - laneH * 0.3);
-          g.lineTo(px, y(node) + laneH * 0.3);
-          g.stroke();
-        } else if (kind === REC.crash) {
-          g.fillStyle = danger;
-          g.fillRect(px - 4, y(node) - 4, 8, 8);
-        } else if (kind === REC.restart || kind === REC.amnesia) {
-          g.fillStyle = kind === REC.amnesia ? warn : good;
-          g.beginPath();
-          g.moveTo(px - 4, y(node) + 4);
-          g.lineTo(px + 4, y(node) + 4);
-          g.lineTo(px, y(node) - 4);
-          g.fill();
-        } else if (kind === REC.pause || kind === REC.resume) {
-          g.fillStyle = warn;
-          g.fillRect(px - 1.5, y(node) - 5, 3, 10);
-        } else if (kind === REC.note) {
-          const color = roles[trace.names[trace.name[i]!]!];
-          if (color === undefined) continue;
-          g.fillStyle = color;
-          g.beginPath();
-          g.arc(px, y(node), 4, 0, 2 * Math.PI);
-          g.fill();
-        } else if (
-          kind === REC.partition ||
-          kind === REC.heal ||
-          kind === REC.cut ||
-          kind === REC.uncut ||
-          kind === REC.violation
-        ) {
-          g.strokeStyle = kind === REC.violation ? danger : kind === REC.heal ? good : warn;
-          g.setLineDash([3, 3]);
-          g.beginPath();
-          g.moveTo(px, AXIS);
-          g.lineTo(px, size.h);
-          g.stroke();
-          g.setLineDash([]);
-        }
-      }
-      if (dense) {
-        g.fillStyle = muted;
-        g.fillText('zoom in to see every message', GUTTER + 4, size.h - 6);
-      }
-    }
-    const cx = Math.round(x(sim.now)) + 0.5;
-    g.strokeStyle = accent;
-    g.lineWidth = 2;
-    g.beginPath();
-    g.moveTo(cx, AXIS - 4);
-    g.lineTo(cx, size.h);
-    g.stroke();
-    g.lineWidth = 1;
+    // Resolving theme colours forces a style recalculation: once per theme, not per frame.
+    const dark = theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches;
+    const key = `${theme}:${dark}:${presenter}`;
+    if (palette.current?.key !== key) palette.current = { key, colors: themeColors(c) };
+    const colors = palette.current.colors;
+    // An opaque background, so the PNG export stands alone in either theme.
+    g.fillStyle = colors.background;
+    g.fillRect(0, 0, size.w, size.h);
+    paintSpaceTime(canvasPainter(g), src, frame, colors);
   }
   void runVersion;
   void theme;
@@ -222,13 +127,40 @@ export function SpaceTime() {
     return () => cancelAnimationFrame(id);
   });
 
+  useEffect(() => {
+    setSpaceTimeExporter({
+      svg() {
+        const c = canvas.current;
+        const src = source();
+        const frame = frameNow();
+        if (!c || !src || !frame) throw new Error('the space-time diagram is not on screen');
+        const colors = themeColors(c);
+        const painter = svgPainter(colors);
+        paintSpaceTime(painter, src, frame, colors);
+        const end = frame.t0 + frame.width;
+        return painter.svg(
+          frame.w,
+          frame.h,
+          `splitbrain space-time diagram, ${formatMicros(frame.t0)} to ${formatMicros(end)}`,
+        );
+      },
+      png() {
+        const c = canvas.current;
+        if (!c) return Promise.reject(new Error('the space-time diagram is not on screen'));
+        paint();
+        return canvasPng(c);
+      },
+    });
+    return () => setSpaceTimeExporter(null);
+  });
+
   function timeAt(clientX: number): number {
     const run = currentRun();
     const c = canvas.current;
     if (!run || !c) return 0;
     const rect = c.getBoundingClientRect();
     const t0 = visibleStart(run.simulation.now);
-    const frac = (clientX - rect.left - GUTTER) / Math.max(1, rect.width - GUTTER - 6);
+    const frac = (clientX - rect.left - GUTTER) / Math.max(1, rect.width - GUTTER - RIGHT_PAD);
     return Math.max(0, Math.round(t0 + frac * win.width));
   }
 
@@ -246,17 +178,51 @@ export function SpaceTime() {
     setWin({ width, start: nextStart, follow: win.follow && around === undefined });
   }
 
+  function zoomTo(a: number, b: number) {
+    const from = Math.max(0, Math.min(a, b));
+    const width = Math.max(MIN_WIDTH, Math.abs(b - a));
+    setWin({ width, start: from, follow: false });
+  }
+
+  function resetZoom() {
+    setWin({ width: DEFAULT_WIDTH, start: 0, follow: true });
+  }
+
+  const run = currentRun();
+  const now = run?.simulation.now ?? 0;
+  const t0 = visibleStart(now);
+  const events = run ? recordsInWindow(run.simulation.trace, t0, t0 + win.width) : 0;
+  const brush = drag?.kind === 'brush' && drag.moved ? drag : null;
+  const pxPerMicro = (size.w - GUTTER - RIGHT_PAD) / win.width;
+  const brushLeft = brush ? GUTTER + (Math.min(brush.x, brush.to) - t0) * pxPerMicro : 0;
+  const brushWidth = brush ? Math.abs(brush.to - brush.x) * pxPerMicro : 0;
+
   return (
     <section className="panel spacetime" aria-labelledby="spacetime-title">
       <header className="panel-header">
         <h2 id="spacetime-title">Space-time</h2>
         <div className="panel-tools">
-          <span className="muted small">{formatMicros(win.width)} wide</span>
+          <span className="muted small mono" data-testid="spacetime-window">
+            {win.follow
+              ? `${formatMicros(win.width)} wide`
+              : `${formatMicros(t0)} – ${formatMicros(t0 + win.width)}`}
+            {' · '}
+            {formatCount(events)} event{events === 1 ? '' : 's'}
+          </span>
           <button type="button" className="small" onClick={() => zoom(0.5)} aria-label="Zoom in">
             +
           </button>
           <button type="button" className="small" onClick={() => zoom(2)} aria-label="Zoom out">
             −
+          </button>
+          <button
+            type="button"
+            className="small"
+            aria-pressed={brushMode}
+            onClick={() => setBrushMode(!brushMode)}
+            title="Drag across the diagram to zoom to a time window (or hold Shift while dragging)"
+          >
+            Brush
           </button>
           <button
             type="button"
@@ -274,34 +240,55 @@ export function SpaceTime() {
           </button>
         </div>
       </header>
-      <div className="spacetime-body" ref={box}>
+      <div className={`spacetime-body${brushMode ? ' brushing' : ''}`} ref={box}>
         <canvas
           ref={canvas}
           style={{ width: size.w, height: size.h }}
           role="img"
-          aria-label="Space-time diagram: a lane per node, arrows for messages. Click to move the cursor."
+          aria-label="Space-time diagram: a lane per node, arrows for messages. Click to move the cursor, shift-drag to zoom to a window, double-click to reset the zoom."
           onWheel={(e) => zoom(e.deltaY > 0 ? 1.25 : 0.8, timeAt(e.clientX))}
+          onDoubleClick={resetZoom}
           onPointerDown={(e) => {
-            const run = currentRun();
-            if (!run) return;
-            drag.current = { x: e.clientX, start: visibleStart(run.simulation.now), moved: false };
+            if (!currentRun() || e.button !== 0) return;
             e.currentTarget.setPointerCapture(e.pointerId);
+            if (brushMode || e.shiftKey) {
+              const at = timeAt(e.clientX);
+              setDrag({ kind: 'brush', x: at, to: at, moved: false });
+            } else {
+              setDrag({ kind: 'pan', x: e.clientX, start: t0, moved: false });
+            }
           }}
           onPointerMove={(e) => {
-            const d = drag.current;
+            const d = drag;
             if (!d) return;
+            if (d.kind === 'brush') {
+              const to = timeAt(e.clientX);
+              const moved = d.moved || Math.abs(to - d.x) * pxPerMicro >= CLICK_SLOP;
+              setDrag({ ...d, to, moved });
+              return;
+            }
             const dx = e.clientX - d.x;
-            if (Math.abs(dx) < 4 && !d.moved) return;
-            d.moved = true;
-            const perPx = win.width / Math.max(1, size.w - GUTTER - 6);
+            if (Math.abs(dx) < CLICK_SLOP && !d.moved) return;
+            if (!d.moved) setDrag({ ...d, moved: true });
+            const perPx = win.width / Math.max(1, size.w - GUTTER - RIGHT_PAD);
             setWin({ ...win, follow: false, start: Math.max(0, Math.round(d.start - dx * perPx)) });
           }}
           onPointerUp={(e) => {
-            const d = drag.current;
-            drag.current = null;
-            if (d && !d.moved) seekTo(timeAt(e.clientX));
+            const d = drag;
+            setDrag(null);
+            if (d === null) return;
+            if (d.kind === 'brush' && d.moved) zoomTo(d.x, timeAt(e.clientX));
+            else if (!d.moved) seekTo(timeAt(e.clientX));
           }}
+          onPointerCancel={() => setDrag(null)}
         />
+        {brush && (
+          <div
+            className="brush-rect"
+            style={{ left: brushLeft, width: brushWidth }}
+            aria-hidden="true"
+          />
+        )}
       </div>
     </section>
   );

@@ -5,6 +5,7 @@ import { SPEEDS, speedLabel } from '../playback';
 import { currentMarkers, seekTo } from '../sim-bridge';
 import { useApp } from '../store';
 import { Icon } from './Icon';
+import { ScheduleHandles } from './ScheduleHandles';
 
 const MARKER_CLASS: Record<string, string> = {
   fault: 'mk-fault',
@@ -101,6 +102,7 @@ export function Timeline() {
         </div>
       </div>
       <div className="scrub">
+        <ScheduleHandles />
         <svg
           className="markers"
           viewBox="0 0 1000 14"
@@ -145,6 +147,9 @@ export function Timeline() {
           </li>
           <li>
             <span className="mk-violation" /> violation
+          </li>
+          <li title="Scheduled faults and recorded actions: drag one to move it in time">
+            <span className="mk-schedule" /> scheduled
           </li>
         </ul>
       </div>
