@@ -220,7 +220,7 @@ describe('defaults', () => {
     expect(DEFAULT_NEMESIS).toEqual({
       safetyMicros: 6_000_000,
       intervalMicros: 500_000,
-      kinds: ['partition', 'cut', 'crash', 'pause', 'loss', 'clock', 'reorder'],
+      kinds: ['partition', 'cut', 'crash', 'pause', 'loss', 'clock', 'reorder', 'leader'],
     });
     expect(parseScenario({ ...defaultScenario(PROTOCOL), nemesis: DEFAULT_NEMESIS }).ok).toBe(true);
   });
@@ -494,7 +494,7 @@ describe('parseScenario', () => {
     [
       'no nemesis kinds',
       variantOf((s) => (s.nemesis = { ...DEFAULT_NEMESIS, kinds: [] })),
-      ['scenario.nemesis.kinds: must be a list of 1 to 7 nemesis kinds (got an array of 0 items)'],
+      ['scenario.nemesis.kinds: must be a list of 1 to 8 nemesis kinds (got an array of 0 items)'],
     ],
     [
       'a repeated nemesis kind',

@@ -71,6 +71,16 @@ export function drawNemesis(
         add(end, { kind: 'heal' });
         break;
       }
+      case 'leader': {
+        // A burst: whoever leads is cut off, again and again, soon after each election.
+        let t = at;
+        while (t < end && faults.length < MAX_NEMESIS_FAULTS - 2) {
+          add(t, { kind: 'isolateLeader' });
+          t += rng.range(LEADER_BURST_GAP_MIN, LEADER_BURST_GAP_MAX);
+        }
+        add(end, { kind: 'heal' });
+        break;
+      }
       case 'cut': {
         const from = rng.int(nodes);
         const to = (from + 1 + rng.int(nodes - 1)) % nodes;
@@ -119,6 +129,10 @@ export function drawNemesis(
   }
   return faults.sort((x, y) => x.at - y.at);
 }
+
+/** Gaps between two isolations of the leader within one burst. */
+const LEADER_BURST_GAP_MIN = 10_000;
+const LEADER_BURST_GAP_MAX = 20_000;
 
 /** A uniformly random permutation of 0 .. n-1 (Fisher-Yates). */
 function shuffle(n: number, rng: Stream): NodeId[] {

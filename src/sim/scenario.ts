@@ -38,6 +38,7 @@ const NEMESIS_KINDS = [
   'loss',
   'clock',
   'reorder',
+  'leader',
 ] as const satisfies readonly NemesisKind[];
 /** Parameter names are identifiers, so `__proto__` and friends never reach an object key. */
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -154,6 +155,7 @@ const FAULT_KINDS = [
   'clockDrift',
   'reorder',
   'command',
+  'isolateLeader',
 ] as const satisfies readonly FaultAction['kind'][];
 
 const faultActionSchema = byKind(
@@ -183,6 +185,7 @@ const faultActionSchema = byKind(
       ppm: int(-MAX_DRIFT_PPM, MAX_DRIFT_PPM),
     }),
     strict({ kind: literal('reorder'), on: z.boolean({ error: 'must be true or false' }) }),
+    strict({ kind: literal('isolateLeader') }),
     strict({
       kind: literal('command'),
       command: z
@@ -508,6 +511,7 @@ function checkAction(path: Path, action: FaultAction, node: NodeCheck, report: R
     case 'heal':
     case 'loss':
     case 'reorder':
+    case 'isolateLeader':
       return;
     default:
       return node([...path, 'node'], action.node);

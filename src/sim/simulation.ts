@@ -35,6 +35,8 @@ import type {
   Violation,
 } from './types';
 
+
+const DEFAULT_LEADER_ROLES: readonly string[] = ['leader'];
 /** Kinds of queued events. */
 const EV = {
   deliver: 1,
@@ -711,6 +713,8 @@ export class Simulation {
       case 'clockDrift':
         this.rebaseClock(action.node).ppm = action.ppm;
         return this.record(REC.clock, action.node, action.ppm);
+      case 'isolateLeader':
+        return this.isolateLeader();
       case 'command':
         this.trace.record(
           REC.command,
@@ -723,6 +727,25 @@ export class Simulation {
         );
         return this.deliverCommand(action.command, action.node);
     }
+  }
+
+  /** The running node the protocol's view calls a leader, highest term first (then lowest id). */
+  private isolateLeader(): void {
+    const roles = this.module.view.leaderRoles ?? DEFAULT_LEADER_ROLES;
+    const w = this.world;
+    let leader = -1;
+    let leaderTerm = -1;
+    for (let node = 0; node < this.scenario.nodes; node++) {
+      if (!w.up[node]) continue;
+      const summary = this.module.view.summarize(w.states[node]);
+      if (!roles.includes(summary.role) || summary.term <= leaderTerm) continue;
+      leader = node;
+      leaderTerm = summary.term;
+    }
+    if (leader < 0) return;
+    assert(leader < this.scenario.nodes, 'the leader is a node of the cluster', leader);
+    this.network.partition([[leader]]);
+    this.record(REC.partition, leader, 2);
   }
 
   /** An operator command reaches every node that is up and not paused, in id order. */

@@ -189,6 +189,8 @@ export interface ProtocolView<S, M extends Message> {
   label(msg: M): string;
   /** The timer whose countdown ring the cluster view draws, if any. */
   readonly ringTimer?: string;
+  /** The roles that lead (for the isolateLeader fault). Default: ['leader']. */
+  readonly leaderRoles?: readonly string[];
   /**
    * The protocol's own panel in the inspector, as plain data (no markup): sections of labelled
    * rows and of coloured cells (for instance a log as cells toned by term). Optional.
@@ -342,6 +344,11 @@ export type FaultAction =
   /** Let messages overtake each other on every link (on), or make every link FIFO again (off). */
   | { readonly kind: 'reorder'; readonly on: boolean }
   /**
+   * Cut off whichever node leads when this fires (the running node the protocol's view calls a
+   * leader, the highest term first) from every other node; nothing when no node leads.
+   */
+  | { readonly kind: 'isolateLeader' }
+  /**
    * An operator command the protocol declares (e.g. Raft's add-server), delivered to every
    * running node; the protocol decides which node acts on it. `node` is its argument.
    */
@@ -359,7 +366,16 @@ export interface RecordedInput {
   readonly action: FaultAction;
 }
 
-export type NemesisKind = 'partition' | 'cut' | 'crash' | 'pause' | 'loss' | 'clock' | 'reorder';
+export type NemesisKind =
+  | 'partition'
+  | 'cut'
+  | 'crash'
+  | 'pause'
+  | 'loss'
+  | 'clock'
+  | 'reorder'
+  /** Isolate whoever leads at that moment (isolateLeader), then heal. */
+  | 'leader';
 
 export interface NemesisConfig {
   /** Faults are drawn during [0, safetyMicros); then every fault is healed and the quiet phase begins. */

@@ -38,6 +38,7 @@ export const KIND_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
   clockJump: ['node', 'deltaMillis'],
   clockDrift: ['node', 'driftPpm'],
   reorder: ['on'],
+  isolateLeader: [],
   command: ['command', 'node'],
 };
 
@@ -108,6 +109,8 @@ export function describeAction(action: FaultAction): string {
       return `drift ${nodeName(action.node)} ${action.ppm >= 0 ? '+' : '−'}${Math.abs(action.ppm)} ppm`;
     case 'reorder':
       return `reorder ${action.on ? 'on' : 'off'}`;
+    case 'isolateLeader':
+      return 'isolate the leader';
     default:
       return describeOther(action);
   }
@@ -233,6 +236,7 @@ export function buildAction(kind: string, values: FieldValues): ParseResult<Faul
       return groups.ok ? { ok: true, value: { kind, groups: groups.value } } : groups;
     }
     case 'heal':
+    case 'isolateLeader':
       return { ok: true, value: { kind } };
     case 'cut':
     case 'uncut': {

@@ -32,6 +32,7 @@ describe('nemesis', () => {
       'pause',
       'resume',
       'loss',
+      'isolateLeader',
     ]) {
       expect(kinds).toContain(kind);
     }
@@ -72,5 +73,27 @@ describe('nemesis', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a leader burst cuts off whoever leads every 10 to 20 ms, then heals', () => {
+    const only = { ...DEFAULT_NEMESIS, kinds: ['leader' as const] };
+    const faults = drawNemesis(
+      only,
+      5,
+      0,
+      new Stream('2', 'nemesis'),
+      DEFAULT_LINK.latency,
+      new Stream('2', 'nemesis-swarm'),
+    );
+    const isolations = faults.filter((f) => f.action.kind === 'isolateLeader');
+    expect(isolations.length).toBeGreaterThan(20);
+    expect(faults.filter((f) => f.action.kind === 'heal').length).toBeGreaterThan(0);
+    // Until the first burst ends, whoever leads is cut off at least every 20 ms.
+    const firstHeal = faults.find((f) => f.action.kind === 'heal')!.at;
+    const burst = isolations.filter((f) => f.at < firstHeal).map((f) => f.at);
+    expect(burst.length).toBeGreaterThan(10);
+    for (let i = 1; i < burst.length; i++)
+      expect(burst[i]! - burst[i - 1]!).toBeLessThanOrEqual(20_000);
+    expect(faults.at(-1)!.action.kind).toBe('heal');
   });
 });

@@ -2,6 +2,7 @@ import type { ProtocolModule } from '../../sim/types';
 import { KV_CLIENTS, KV_WORKLOAD } from '../common/kv';
 import { onClientOp } from './client';
 import { ADD_SERVER, REMOVE_SERVER } from './membership';
+import { drawSwarmParams } from './swarm';
 import { raftInvariants, raftLiveness } from './invariants';
 import { initRaft, onMembershipCommand, onRaftMessage, onRaftTimer, recoverRaft } from './raft';
 import { raftPresets } from './scenarios';
@@ -131,6 +132,7 @@ export const raft: ProtocolModule<RaftState, RaftMsg> = {
     },
   },
   onCommand: onMembershipCommand,
+  nemesisParams: drawSwarmParams,
   workload: KV_WORKLOAD,
   historyModel: 'kv',
   invariants: raftInvariants,

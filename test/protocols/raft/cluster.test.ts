@@ -192,6 +192,21 @@ describe('client histories are linearizable (kv model, split per key)', () => {
 });
 
 describe('the buggy variants are caught', () => {
+  it('figure8: the plain nemesis sweep finds it (its leader bursts cut off each new leader)', () => {
+    const first = firstFailingSeed((seed) => ({ ...nemesis(seed), variant: 'figure8' }), 5);
+    expect(first).toBe(3);
+  });
+
+  it('isolateLeader cuts off the node that leads, and only it', () => {
+    const sim = run(defaultScenario(raft, '1'), 1_000_000);
+    const leader = states(sim).findIndex((s) => s?.role === 'leader');
+    expect(leader).toBeGreaterThanOrEqual(0);
+    sim.applyInput({ kind: 'isolateLeader' });
+    const groups = sim.network.groups();
+    expect(groups).toContainEqual([leader]);
+    expect(groups).toHaveLength(2);
+  });
+
   it('no-log-check: Leader Completeness fails within a few nemesis seeds', () => {
     const first = firstFailingSeed((seed) => ({ ...nemesis(seed), variant: 'no-log-check' }), 20);
     expect(first).toBeGreaterThan(0);
