@@ -4,9 +4,11 @@ import type { CrdtType } from './crdt';
 import {
   addDot,
   cloneContext,
+  contextHas,
   contextOf,
   contextSize,
   covers,
+  dotReplica,
   emptyContext,
   joinContext,
   nextDot,
@@ -82,10 +84,12 @@ export function recoverReplica<S>(
   const replica = freshReplica(type, ctx);
   const saved = disk.get(REPLICA_KEY) as { crdt: S; clock: CausalContext } | undefined;
   if (saved !== undefined) {
+    assert(saved.clock.vv.length === ctx.nodes, 'the disk holds a clock of another cluster size');
     replica.crdt = saved.crdt;
     replica.clock = saved.clock;
   }
   const epoch = disk.get(EPOCH_KEY) as number | undefined;
+  assert(epoch === undefined || Number.isInteger(epoch), 'the epoch on disk is an integer', epoch);
   replica.epoch = (epoch ?? 0) + 1;
   replica.catchingUp = epoch === undefined && ctx.nodes > 1;
   replica.acked.fill(-1);
@@ -106,8 +110,10 @@ export function onUpdateOp<S>(type: CrdtType<S>, ctx: Ctx<S>, r: Replica<S>, op:
   const result = type.update(r.crdt, op, at);
   if (!result.ok) return ctx.reply(op, { kind: 'fail', error: result.error });
   const dot = nextDot(r.clock, ctx.self);
+  assert(dotReplica(dot) === ctx.self, 'a local update gets a dot of its own replica');
   const base = r.clock.vv.slice();
   addDot(r.clock, dot);
+  assert(contextHas(r.clock, dot), 'the clock holds the new update');
   if (gossipParams(ctx.params).dissemination === 'delta')
     bufferDelta(ctx, r, result.delta, contextOf(ctx.nodes, [dot]), base);
   r.localUpdates++;
@@ -253,6 +259,8 @@ function onDelta<S>(
   from: NodeId,
   msg: Extract<CrdtMsg<S>, { type: 'delta' }>,
 ): void {
+  assert(msg.base.length === ctx.nodes, 'a delta names a base for every replica');
+  assert(Number.isInteger(msg.seq) && msg.seq >= 0, 'a delta carries a sequence number', msg.seq);
   const inOrder = covers(r.clock, msg.base);
   if (!inOrder) ctx.send(from, { type: 'nack', epoch: msg.epoch });
   if (inOrder || !type.causal) {
