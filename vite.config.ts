@@ -21,5 +21,6 @@ export default defineConfig({
     // Seed sweeps run whole clusters; on a shared 2-core machine they can take far longer than
     // vitest's 5 s default. A hung test still fails, after a minute.
     testTimeout: 60_000,
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -657,7 +657,7 @@ function minimise<S, I, O>(
   if (lo < hi) return { ops: definite, minimal: false };
   const cut = cuts[hi]!;
   // A trial may cost more than the verified prefix (optional ops add choices), within reason.
-  const cap = Math.max(10_000, 4 * baseSteps);
+  const cap = Math.max(100_000, 4 * baseSteps);
 
   // 2. ddmin: make chunks optional while the rest still fails, with finer chunks when no chunk
   // can go. Reads first (relaxing them only shrinks the search), then the ops that write.
