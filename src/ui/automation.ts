@@ -14,13 +14,25 @@
  *   act(action)  apply a fault action at the cursor, as the UI does (recorded in the scenario)
  *   scenario()   the scenario that reproduces this run (with every recorded input)
  *   inFlight()   how many messages are in flight at the cursor
+ *
+ * and the views' part (views-automation.ts):
+ *
+ *   messages()          the messages in flight: [{id, type, from, to, sentAt, deliverAt}]
+ *   selectMessage(id)   select one (as a click in the cluster view does); null clears
+ *   selectedMessage()   the selected message, or null
+ *   showViolation(i)    move the cursor to violation i's event and highlight what it involves
+ *   highlight()         {invariant, event, nodes, delivered, sent} highlighted, or null
+ *   historyVerdict()    a promise: the client history's guarantees up to the cursor, with the
+ *                       witness op ids of any broken one (checked in a worker, bounded budget)
+ *   metrics()           what the charts hold: sample interval, message types, series names
  */
 import type { FaultAction, Scenario } from '../sim/types';
 import { pause, play } from './driver';
 import { act, currentFragment, currentRun, seekTo, seekToEvent } from './sim-bridge';
 import { appStore } from './store';
+import { type ViewsAutomation, viewsAutomation } from './views-automation';
 
-export interface AutomationHandle {
+export interface AutomationHandle extends ViewsAutomation {
   traceHash(): string | null;
   now(): number | null;
   seek(micros: number): void;
@@ -85,6 +97,7 @@ export function automationHandle(): AutomationHandle {
     act: (action) => act(action),
     scenario: () => currentRun()?.simulation.currentScenario() ?? null,
     inFlight: () => currentRun()?.simulation.inFlight().length ?? null,
+    ...viewsAutomation(),
   };
 }
 

@@ -6,8 +6,9 @@
 import { presetScenario } from '../sim/presets';
 import { parseScenario, validateForProtocol } from '../sim/scenario';
 import { parseShareFragment, shareFragment } from '../sim/share';
-import { Simulation } from '../sim/simulation';
+import { LIVENESS, Simulation } from '../sim/simulation';
 import type { FaultAction, Micros, ProtocolModule, Scenario } from '../sim/types';
+import { MetricsRecorder, forwardSampled } from './metrics';
 import { type Marker, scanMarkers } from './playback';
 import {
   type AppStore,
@@ -45,6 +46,10 @@ let current: CurrentRun | null = null;
 let markers: Marker[] = [];
 let scanned = 0;
 let roleNames: ReadonlySet<string> = new Set();
+/** The charts' series, sampled along the run as the cursor moves (metrics.ts). */
+let metrics: MetricsRecorder | null = null;
+/** Where liveness was last judged, so it is judged once each time the cursor reaches the end. */
+let livenessJudged: { sim: Simulation; events: number; records: number } | null = null;
 
 /** Wall-clock budget for running ahead when a run opens, so the timeline knows its future. */
 const LOOK_AHEAD_MILLIS = 1500;
@@ -76,6 +81,11 @@ export function isKernelConnected(): boolean {
 
 export function currentRun(): CurrentRun | null {
   return current;
+}
+
+/** The current run's sampled metrics (and its known history), or null. */
+export function currentMetrics(): MetricsRecorder | null {
+  return metrics;
 }
 
 /** Markers of the run so far (and of its known future). */
@@ -111,6 +121,8 @@ export function startRun(module: ProtocolModule, scenario: Scenario, cursor?: Mi
   const { store } = connection;
   try {
     const simulation = new Simulation(scenario, module);
+    const recorder = new MetricsRecorder(module, scenario.durationMicros, scenario.nodes);
+    metrics = recorder;
     current = { module, simulation };
     markers = [];
     scanned = 0;
@@ -122,12 +134,12 @@ export function startRun(module: ProtocolModule, scenario: Scenario, cursor?: Mi
       // Run ahead (within a budget) so the timeline shows what is coming, then come back.
       const deadline = wallMillis() + LOOK_AHEAD_MILLIS;
       while (simulation.now < end && simulation.stopped === null && wallMillis() < deadline) {
-        simulation.runUntil(Math.min(end, simulation.now + 100_000));
+        forwardSampled(simulation, recorder, Math.min(end, simulation.now + 100_000));
       }
       refreshMarkers();
       simulation.seek(target);
     } else {
-      simulation.runUntil(target);
+      forwardSampled(simulation, recorder, target);
     }
     publish();
   } catch (error) {
@@ -230,7 +242,11 @@ export function openFragment(fragment: string): void {
 /** Move the cursor (restore a checkpoint and replay, or run forward). */
 export function seekTo(micros: Micros): void {
   if (!current) return;
-  current.simulation.seek(Math.max(0, Math.round(micros)));
+  const target = Math.max(0, Math.round(micros));
+  // Forward moves stop at each metrics sample not taken yet; known ground is crossed by seek.
+  if (metrics !== null && target > current.simulation.now)
+    forwardSampled(current.simulation, metrics, target);
+  else current.simulation.seek(target);
   publish();
 }
 
@@ -270,6 +286,7 @@ export function act(action: FaultAction): void {
   const before = sim.trace.length;
   markers = markers.filter((m) => m.record < before);
   scanned = Math.min(scanned, before);
+  metrics?.fork(sim);
   sim.applyInput(action);
   publish();
 }
@@ -288,7 +305,10 @@ export function advanceWithin(target: Micros, budgetMillis: number, mirror: bool
       reached = false;
       break;
     }
-    for (let k = 0; k < 256 && sim.nextEventAt() <= target; k++) sim.step();
+    for (let k = 0; k < 256 && sim.nextEventAt() <= target; k++) {
+      sim.step();
+      metrics?.observe(sim);
+    }
   }
   if (reached && target > sim.now) sim.runUntil(target);
   publish(mirror);
@@ -301,11 +321,27 @@ export function currentFragment(): string | null {
   return shareFragment(current.simulation.currentScenario(), current.simulation.now);
 }
 
+/**
+ * Liveness is judged once the cursor reaches the run's end, as the command line judges it, so
+ * the trace hash at the end equals `bin/splitbrain run`'s. Judged again only if the run changed.
+ */
+function judgeLivenessAtEnd(sim: Simulation): void {
+  if (sim.now < sim.scenario.durationMicros || sim.stopped !== null) return;
+  if (sim.violations.some((v) => v.invariant === LIVENESS)) return;
+  const last = livenessJudged;
+  if (last?.sim === sim && last.events === sim.eventCount && last.records === sim.trace.length)
+    return;
+  sim.checkLiveness();
+  livenessJudged = { sim, events: sim.eventCount, records: sim.trace.length };
+}
+
 /** Tell the views the run moved, and mirror it into the address bar. */
 export function publish(mirror = true): void {
   if (!connection || !current) return;
-  refreshMarkers();
   const sim = current.simulation;
+  judgeLivenessAtEnd(sim);
+  metrics?.update(sim);
+  refreshMarkers();
   connection.store.getState().finishRun({
     protocol: current.module.id,
     seed: sim.scenario.seed,

@@ -8,6 +8,7 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { Highlight } from './highlight';
 import { DEFAULT_SPEED_INDEX, clampSpeedIndex } from './playback';
 
 /** A protocol as the picker lists it. */
@@ -50,7 +51,20 @@ export const EMPTY_DRAFT: ScenarioDraft = {
   presetId: null,
 };
 
-export type SideTab = 'inspector' | 'violations' | 'history';
+export type SideTab = 'inspector' | 'violations' | 'history' | 'metrics';
+
+/** A message picked in the cluster view; a copy, so it stays shown after its delivery. */
+export interface SelectedMessage {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+  readonly sentAt: number;
+  readonly deliverAt: number;
+  /** The message itself (plain data; shown as text, never as HTML). */
+  readonly msg: { readonly type: string };
+  /** The protocol's one-line label for it. */
+  readonly label: string;
+}
 
 export const DEFAULT_SEED = '1';
 export const MAX_SEED_LENGTH = 64;
@@ -91,6 +105,10 @@ export interface AppState {
   readonly presenter: boolean;
   /** A short notice ("Link copied"), or null. */
   readonly toast: string | null;
+  /** The message the cluster view's message panel shows, or null. */
+  readonly selectedMessage: SelectedMessage | null;
+  /** What a clicked violation involves (nodes, messages), highlighted in the views; or null. */
+  readonly highlight: Highlight | null;
 
   setProtocols(protocols: readonly ProtocolChoice[]): void;
   selectProtocol(id: string): void;
@@ -109,6 +127,8 @@ export interface AppState {
   setHelpOpen(open: boolean): void;
   setPresenter(on: boolean): void;
   setToast(message: string | null): void;
+  selectMessage(message: SelectedMessage | null): void;
+  setHighlight(highlight: Highlight | null): void;
 }
 
 export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>> = {}) {
@@ -131,6 +151,8 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
     helpOpen: false,
     presenter: false,
     toast: null,
+    selectedMessage: null,
+    highlight: null,
 
     setProtocols(protocols) {
       const current = get().protocolId;
@@ -153,7 +175,7 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
       set({ running });
     },
     beginRun(_protocol, _seed, durationMicros) {
-      set({ running: true, durationMicros, error: null });
+      set({ running: true, durationMicros, error: null, selectedMessage: null, highlight: null });
     },
     finishRun(summary) {
       set({ running: false, lastRun: summary, error: null, runVersion: get().runVersion + 1 });
@@ -187,6 +209,12 @@ export function createAppStore(initial: Partial<Pick<AppState, 'seed' | 'theme'>
     },
     setToast(toast) {
       set({ toast });
+    },
+    selectMessage(selectedMessage) {
+      set({ selectedMessage });
+    },
+    setHighlight(highlight) {
+      set({ highlight });
     },
   }));
 }

@@ -1,14 +1,17 @@
 import { formatMicros } from '../format';
 import { timerRemaining } from '../playback';
-import { currentRun, seekToEvent } from '../sim-bridge';
+import { currentRun } from '../sim-bridge';
 import { type SideTab, useApp } from '../store';
 import { type TreeNode, toTree } from '../tree';
 import { HistoryView } from './HistoryView';
+import { MetricsView } from './MetricsView';
+import { ViolationsView } from './ViolationsView';
 
 const TABS: readonly [SideTab, string][] = [
   ['inspector', 'Inspector'],
   ['violations', 'Violations'],
   ['history', 'Clients'],
+  ['metrics', 'Metrics'],
 ];
 
 /** The right-hand panel: the selected node's inspector, the violations, the client history. */
@@ -41,8 +44,9 @@ export function SidePanel() {
         aria-labelledby={`tab-${tab}`}
       >
         {tab === 'inspector' && <Inspector />}
-        {tab === 'violations' && <Violations />}
+        {tab === 'violations' && <ViolationsView />}
         {tab === 'history' && <HistoryView />}
+        {tab === 'metrics' && <MetricsView />}
       </div>
     </section>
   );
@@ -178,7 +182,7 @@ function Inspector() {
   );
 }
 
-function TreeRows({ node, open = false }: { node: TreeNode; open?: boolean }) {
+export function TreeRows({ node, open = false }: { node: TreeNode; open?: boolean }) {
   if (!node.children)
     return (
       <li>
@@ -200,41 +204,5 @@ function TreeRows({ node, open = false }: { node: TreeNode; open?: boolean }) {
         </ul>
       </details>
     </li>
-  );
-}
-
-function Violations() {
-  useApp((s) => s.runVersion);
-  const run = currentRun();
-  if (run === null) return null;
-  const violations = run.simulation.violations;
-  if (violations.length === 0)
-    return (
-      <div className="violations">
-        <p className="ok-note">No invariant is violated up to the cursor.</p>
-        <ul className="invariant-list">
-          {run.module.invariants.map((inv) => (
-            <li key={inv.id}>
-              <span className="mono">{inv.id}</span>
-              <span className="muted"> — {inv.description}</span>
-            </li>
-          ))}
-        </ul>
-      </div>
-    );
-  return (
-    <ul className="violations">
-      {violations.map((v, i) => (
-        <li key={i}>
-          <button type="button" className="violation" onClick={() => seekToEvent(v.event)}>
-            <span className="violation-name">{v.invariant}</span>
-            <span className="mono small">
-              {formatMicros(v.atMicros)} · event {v.event}
-            </span>
-            <span className="violation-message">{v.message}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
   );
 }
