@@ -7,7 +7,7 @@ import {
   useState,
 } from 'react';
 import { REC } from '../../sim/trace';
-import type { FaultAction, Message } from '../../sim/types';
+import type { CommandInfo, FaultAction, Message } from '../../sim/types';
 import { formatMicros } from '../format';
 import { messageColor } from '../message-color';
 import { describeHighlight } from '../highlight';
@@ -593,6 +593,7 @@ export function ClusterView() {
           node={menu.node}
           status={sim.nodeStatus(menu.node)}
           count={count}
+          commands={run.module.commands ?? {}}
           style={menuAt(points[menu.node]!)}
           onAct={doAct}
         />
@@ -657,12 +658,15 @@ function NodeMenu({
   node,
   status,
   count,
+  commands,
   style,
   onAct,
 }: {
   node: number;
   status: string;
   count: number;
+  /** The protocol's operator commands (e.g. Raft's add-server), offered for this node. */
+  commands: Readonly<Record<string, CommandInfo>>;
   style: { left: string; top: string; transform: string };
   onAct: (action: FaultAction) => void;
 }) {
@@ -707,6 +711,16 @@ function NodeMenu({
           Isolate from the others
         </button>
       )}
+      {Object.entries(commands).map(([command, info]) => (
+        <button
+          key={command}
+          role="menuitem"
+          title={info.explanation}
+          onClick={() => onAct({ kind: 'command', command, node })}
+        >
+          {info.label}
+        </button>
+      ))}
     </div>
   );
 }
