@@ -1,11 +1,18 @@
 import type { ProtocolModule } from '../sim/types';
 import { broadcast } from './broadcast';
 import { CRDT_PROTOCOLS } from './crdt';
+import { multipaxos } from './multipaxos';
 import { paxos } from './paxos';
 import { raft } from './raft';
 
 /** Every protocol the app and the CLI offer, in the order they are listed. */
-const PROTOCOLS: readonly ProtocolModule[] = [raft, paxos, ...CRDT_PROTOCOLS, broadcast];
+const PROTOCOLS: readonly ProtocolModule[] = [
+  raft,
+  paxos,
+  multipaxos,
+  ...CRDT_PROTOCOLS,
+  broadcast,
+];
 
 export function listProtocols(): readonly ProtocolModule[] {
   return PROTOCOLS;

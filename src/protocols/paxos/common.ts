@@ -1,4 +1,4 @@
-import type { ClientReply, NodeCtx } from '../../sim/types';
+import type { ClientReply, Message, NodeCtx } from '../../sim/types';
 import { RETRY_TIMER, type PaxosMsg, type PaxosParams, type PaxosState } from './types';
 
 export type Ctx = NodeCtx<PaxosMsg>;
@@ -14,7 +14,7 @@ export function proposerCount(ctx: Ctx): number {
 }
 
 /** Send to every acceptor or learner, this node included (delivered to itself at once). */
-export function sendToAll(ctx: Ctx, msg: PaxosMsg): void {
+export function sendToAll<M extends Message>(ctx: NodeCtx<M>, msg: M): void {
   ctx.send(ctx.self, msg);
   ctx.broadcast(msg);
 }

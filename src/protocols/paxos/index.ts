@@ -2,6 +2,7 @@ import type { ProtocolModule, WorkloadConfig } from '../../sim/types';
 import { paxosInvariants, paxosLiveness } from './invariants';
 import { initPaxos, onPaxosClientOp, onPaxosMessage, onPaxosTimer, recoverPaxos } from './paxos';
 import { paxosPresets } from './scenarios';
+import { drawPaxosKnobs } from './swarm';
 import { PROPOSE, VARIANT, type PaxosMsg, type PaxosState } from './types';
 import { paxosView } from './view';
 
@@ -99,6 +100,7 @@ export const paxos: ProtocolModule<PaxosState, PaxosMsg> = {
     defaultMix: { [PROPOSE]: 1 },
     nextOp: (_rng, client, seq) => ({ f: PROPOSE, value: `c${client}#${seq}` }),
   },
+  nemesisParams: drawPaxosKnobs,
   invariants: paxosInvariants,
   liveness: paxosLiveness,
   view: paxosView,

@@ -58,8 +58,13 @@ export function onPromise(
 ): void {
   if (s.phase !== 'preparing' || !sameBallot(msg.ballot, s.ballot)) return;
   if (s.promises[from] !== null) return;
+  assert(
+    isNoBallot(msg.accepted) || compareBallots(msg.accepted, s.ballot) < 0,
+    'an acceptor reports only proposals below the ballot it promises',
+  );
   s.promises[from] = { accepted: msg.accepted, value: msg.value };
   s.promiseCount++;
+  assert(s.promiseCount <= ctx.nodes, 'one promise per acceptor', s.promiseCount);
   if (s.promiseCount < majority(ctx.nodes)) return;
   s.proposal = valueToPropose(ctx, s);
   s.phase = 'accepting';
@@ -89,7 +94,9 @@ export function valueToPropose(ctx: Ctx, s: PaxosState): Value {
 
 /** An acceptor ignored this round: note the higher ballot and give the round up. */
 export function onNack(ctx: Ctx, s: PaxosState, msg: Extract<PaxosMsg, { type: 'Nack' }>): void {
+  assert(compareBallots(msg.promised, msg.ballot) > 0, 'a Nack names a higher promise');
   s.highestSeen = maxBallot(s.highestSeen, msg.promised);
+  assert(compareBallots(s.highestSeen, msg.ballot) > 0, 'the next round goes above the Nack');
   if (!sameBallot(msg.ballot, s.ballot)) return;
   if (s.phase !== 'preparing' && s.phase !== 'accepting') return;
   s.preemptions++;

@@ -1,38 +1,13 @@
-import type {
-  FaultAction,
-  LinkPolicy,
-  NetworkConfig,
-  NodeId,
-  Preset,
-  TimedFault,
-  WorkloadConfig,
-} from '../../sim/types';
-
-const MS = 1_000;
-
-/** A fault at `ms` milliseconds. */
-function at(ms: number, action: FaultAction): TimedFault {
-  return { at: ms * MS, action };
-}
-const cut = (from: NodeId, to: NodeId): FaultAction => ({ kind: 'cut', from, to });
-const heal: FaultAction = { kind: 'heal' };
-
-function constantLink(latencyMs: number): LinkPolicy {
-  return {
-    latency: { kind: 'constant', micros: latencyMs * MS },
-    lossPpm: 0,
-    duplicatePpm: 0,
-    reorder: false,
-  };
-}
+import type { NetworkConfig, NodeId, Preset, WorkloadConfig } from '../../sim/types';
+import { HEAL, MS, at, cut, fixedLink, isolate } from './faults';
 
 /** Every link `latencyMs`, except the listed pairs (both ways) at their own latency. */
 function network(latencyMs: number, close: [NodeId, NodeId, number][] = []): NetworkConfig {
   const links = close.flatMap(([a, b, ms]) => [
-    { from: a, to: b, policy: constantLink(ms) },
-    { from: b, to: a, policy: constantLink(ms) },
+    { from: a, to: b, policy: fixedLink(ms) },
+    { from: b, to: a, policy: fixedLink(ms) },
   ]);
-  return { default: constantLink(latencyMs), links, clientLatencyMicros: MS };
+  return { default: fixedLink(latencyMs), links, clientLatencyMicros: MS };
 }
 
 /**
@@ -102,7 +77,7 @@ const crashInPhase2: Preset = {
       at(15, cut(0, 1)),
       at(15, cut(0, 4)),
       at(25, { kind: 'crash', node: 0 }),
-      at(100, heal),
+      at(100, HEAL),
       at(2_000, { kind: 'restart', node: 0 }),
     ],
   },
@@ -117,7 +92,7 @@ const partitionedProposer: Preset = {
     params: { proposers: 2, backoff: true, distinguishedProposer: true },
     network: network(10),
     workload: TWO_CLIENTS_AT_ONCE,
-    faults: [at(15, { kind: 'partition', groups: [[0], [1, 2, 3, 4]] }), at(3_000, heal)],
+    faults: [at(15, isolate([0])), at(3_000, HEAL)],
   },
 };
 
@@ -142,7 +117,7 @@ const forgottenPromise: Preset = {
       at(0, cut(1, 3)),
       at(13, { kind: 'crash', node: 2 }),
       at(15, { kind: 'restart', node: 2 }),
-      at(200, heal),
+      at(200, HEAL),
     ],
   },
 };

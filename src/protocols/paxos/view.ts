@@ -39,6 +39,8 @@ export const paxosView: ProtocolView<PaxosState, PaxosMsg> = {
     }
   },
   ringTimer: RETRY_TIMER,
+  // The isolateLeader fault cuts off the proposer running a round (the highest ballot first).
+  leaderRoles: ['preparing', 'accepting'],
   inspect: inspectPaxos,
   metrics(states) {
     let learned = 0;

@@ -107,11 +107,11 @@ describe('presets do what they say', () => {
 });
 
 describe('seed sweeps with the nemesis (correct Paxos: no violation, liveness after the quiet phase)', () => {
-  it('150 seeds, default options (backoff on, no distinguished proposer)', () => {
+  it('150 seeds, options drawn per seed (proposers, backoff, distinguished proposer, retry timeout)', () => {
     expect(sweep(paxos, 150, (seed) => nemesisScenario(paxos, seed))).toEqual([]);
   });
 
-  it('100 seeds each: backoff off; distinguished proposer on; both; five proposers', () => {
+  it('100 seeds each with an option fixed: backoff off; distinguished proposer on; both; five proposers', () => {
     const options: Record<string, number | boolean>[] = [
       { backoff: false },
       { distinguishedProposer: true },

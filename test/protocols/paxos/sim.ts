@@ -70,3 +70,32 @@ export function failures(
   }
   return { seeds, invariants };
 }
+
+/**
+ * Call every view function on every node's state (and every message label) at many moments of
+ * a run, as the app does; returns how many states were looked at. Throws if a view breaks.
+ */
+export function exerciseView(
+  module: ProtocolModule,
+  scenario: Scenario,
+  every = 200,
+  untilMicros = scenario.durationMicros,
+): number {
+  const sim = new Simulation(scenario, module, { trace: 'hash', checkpointEvery: 0 });
+  let looked = 0;
+  while (sim.now <= untilMicros && sim.step()) {
+    if (sim.eventCount % every !== 0) continue;
+    const states = sim.nodeStates();
+    states.forEach((state, node) => {
+      if (state === null) return;
+      const summary = module.view.summarize(state);
+      if (!(summary.role in module.view.roleColors))
+        throw new Error(`no colour for ${summary.role}`);
+      JSON.stringify(module.view.inspect?.(state, node) ?? []);
+      looked++;
+    });
+    module.view.metrics?.(states);
+    for (const flight of sim.inFlight()) module.view.label(flight.msg);
+  }
+  return looked;
+}

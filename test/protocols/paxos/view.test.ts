@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paxos } from '../../../src/protocols/paxos';
 import type { PaxosState } from '../../../src/protocols/paxos/types';
-import { presetOf, runScenario } from './sim';
+import { exerciseView, nemesisScenario, presetOf, runScenario } from './sim';
 
 describe('the Paxos view', () => {
   // The crash-in-phase-2 preset at 400 ms: n1 has taken over and learned n0's value.
@@ -31,6 +31,11 @@ describe('the Paxos view', () => {
     expect(titles).toEqual(['Acceptor (on disk)', 'Learner']);
   });
 
+  it('calls the proposer running a round the leader (for the isolateLeader fault)', () => {
+    expect(paxos.view.leaderRoles).toEqual(['preparing', 'accepting']);
+    for (const role of paxos.view.leaderRoles!) expect(paxos.view.roleColors[role]).toBeDefined();
+  });
+
   it('summarizes role, promised ballot as term, and what was learned', () => {
     expect(paxos.view.summarize(n1)).toEqual({
       role: 'proposer',
@@ -56,5 +61,10 @@ describe('the Paxos view', () => {
       'nodes learned': 4,
       'highest ballot round': Math.max(...states.map((s) => s?.promised.round ?? 0)),
     });
+  });
+
+  it('answers for every node at every moment of a nemesis run and of the livelock, as the app asks', () => {
+    expect(exerciseView(paxos, nemesisScenario(paxos, '3'), 50)).toBeGreaterThan(100);
+    expect(exerciseView(paxos, presetOf(paxos, 'dueling'), 500)).toBeGreaterThan(100);
   });
 });
