@@ -1,5 +1,5 @@
 import { scaleLinear } from 'd3';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { GuaranteeResult } from '../../sim/history/guarantees';
 import type { WitnessOp } from '../../sim/history/linearizability';
 import { describeValue } from '../../sim/history/models';
@@ -82,12 +82,13 @@ export function useHistoryVerdict(): {
   pinned: HistoryVerdict | null;
   checking: boolean;
 } {
-  const runVersion = useApp((s) => s.runVersion);
+  // While playing nothing is checked, and nothing here needs to repaint per frame.
+  const runVersion = useApp((s) => (s.playing ? -1 : s.runVersion));
   const playing = useApp((s) => s.playing);
   const [, setAnswered] = useState(0);
   const input = currentInput();
-  const key = input === null ? '' : historyFingerprint(input.history);
-  const verdict = input === null ? null : cachedVerdict(input);
+  const key = input === null || playing ? '' : historyFingerprint(input.history);
+  const verdict = input === null || playing ? null : cachedVerdict(input);
   const missing = input !== null && verdict === null;
   useEffect(() => {
     if (playing || !missing) return;
@@ -232,24 +233,42 @@ const AXIS = 16;
  * moves the cursor to its call.
  */
 export function HistoryView() {
-  useApp((s) => s.runVersion);
   const duration = useApp((s) => s.durationMicros);
-  const { verdict, previous, pinned, checking } = useHistoryVerdict();
   const [zoom, setZoom] = useState<Zoom>('all');
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
-  const run = currentRun();
+  // While playing, repaint when the cursor has moved a pixel across the range shown.
+  const span = zoom === 'near' ? nearSpan(duration) : Math.max(1, duration);
+  useApp((s) =>
+    s.playing ? `p${Math.round(((s.lastRun?.now ?? 0) * width) / span)}` : `v${s.runVersion}`,
+  );
+  const { verdict, previous, pinned, checking } = useHistoryVerdict();
   const metrics = currentMetrics();
+  const known = metrics?.knownHistory ?? NO_EVENTS;
+  const seen = known.length;
+  const generation = metrics?.generation ?? 0;
+  const bars = useMemo(
+    () => opBars(known),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the list grows in place
+    [known, seen, generation],
+  );
+  const shownVerdict = brokenResults(verdict).length > 0 ? verdict : pinned;
+  const broken = brokenResults(shownVerdict)[0] ?? null;
+  const witness = useMemo(
+    () => new Map<number, WitnessOp>((broken?.ops ?? []).map((op) => [op.id, op])),
+    [broken],
+  );
+  const { processes, lastKnown } = useMemo(
+    () => ({
+      processes: [...new Set(bars.map((b) => b.process))].sort((a, b) => a - b),
+      lastKnown: bars.reduce((t, b) => Math.max(t, b.end ?? b.start), 0),
+    }),
+    [bars],
+  );
+  const run = currentRun();
   if (run === null || metrics === null) return <div ref={box} />;
   const sim = run.simulation;
   const now = sim.now;
-  const bars = opBars(metrics.knownHistory);
-  const shownVerdict = brokenResults(verdict).length > 0 ? verdict : pinned;
-  const broken = brokenResults(shownVerdict)[0] ?? null;
-  const witness = new Map<number, WitnessOp>((broken?.ops ?? []).map((op) => [op.id, op]));
-  const processes = [...new Set(bars.map((b) => b.process))].sort((a, b) => a - b);
-  const rowOf = new Map(processes.map((p, i) => [p, i]));
-  const lastKnown = bars.reduce((t, b) => Math.max(t, b.end ?? b.start), now);
   const domain = zoomDomain(zoom, now, Math.max(1, lastKnown, duration), witness);
   const x = scaleLinear()
     .domain(domain)
@@ -262,10 +281,6 @@ export function HistoryView() {
   const counts = { ok: 0, fail: 0, info: 0, pending: 0 };
   for (const b of bars)
     if (b.start <= now) counts[b.end !== null && b.end <= now ? b.outcome : 'pending']++;
-  // Witness ops are drawn last, on top of their neighbours.
-  const visible = bars
-    .filter((b) => (b.end ?? lastKnown) >= domain[0] && b.start <= domain[1])
-    .sort((a, b) => Number(witness.has(a.id)) - Number(witness.has(b.id)));
 
   return (
     <div className="history" ref={box}>
@@ -343,28 +358,15 @@ export function HistoryView() {
               p{p}
             </text>
           ))}
-          {visible.map((b) => {
-            const x0 = Math.max(GUTTER, x(b.start));
-            const x1 = Math.min(width - 6, x(b.end ?? lastKnown));
-            const w = witness.get(b.id);
-            const cls = `op h-${b.end === null ? 'pending' : b.outcome}${w ? ' witness' : witness.size > 0 ? ' dim' : ''}`;
-            return (
-              <rect
-                key={b.id}
-                className={cls}
-                x={x0}
-                width={Math.max(w ? 6 : 2, x1 - x0)}
-                y={AXIS + (rowOf.get(b.process) ?? 0) * ROW_HEIGHT + 2}
-                height={ROW_HEIGHT - 4}
-                rx={2}
-                data-op={b.id}
-                data-start={b.start}
-                onClick={() => seekTo(b.start)}
-              >
-                <title>{`p${b.process}: ${opText(b)} — ${b.end === null ? 'no answer' : b.outcome}, ${formatMicros(b.start)}${b.end !== null ? ` to ${formatMicros(b.end)}` : ''}${w ? ' (in the witness)' : ''}`}</title>
-              </rect>
-            );
-          })}
+          <OpRects
+            bars={bars}
+            processes={processes}
+            from={domain[0]}
+            to={domain[1]}
+            width={width}
+            witness={witness}
+            lastKnown={lastKnown}
+          />
           {now < domain[1] && (
             <rect
               className="history-future"
@@ -394,6 +396,67 @@ export function tickLabel(micros: number, stepMicros: number): string {
   return `${(micros / 1_000_000).toFixed(decimals)} s`;
 }
 
+const NO_EVENTS: readonly HistoryEvent[] = [];
+
+/** The range "Near cursor" shows. */
+function nearSpan(duration: number): number {
+  return Math.max(50_000, duration / 10);
+}
+
+/** The ops' bars: drawn again only when the ops, the range or the witness change (memo). */
+const OpRects = memo(function OpRects({
+  bars,
+  processes,
+  from,
+  to,
+  width,
+  witness,
+  lastKnown,
+}: {
+  bars: readonly OpBar[];
+  processes: readonly number[];
+  from: number;
+  to: number;
+  width: number;
+  witness: ReadonlyMap<number, WitnessOp>;
+  lastKnown: number;
+}) {
+  const x = scaleLinear()
+    .domain([from, to])
+    .range([GUTTER, width - 6]);
+  const rowOf = new Map(processes.map((p, i) => [p, i]));
+  // Witness ops are drawn last, on top of their neighbours.
+  const visible = bars
+    .filter((b) => (b.end ?? lastKnown) >= from && b.start <= to)
+    .sort((a, b) => Number(witness.has(a.id)) - Number(witness.has(b.id)));
+  return (
+    <g>
+      {visible.map((b) => {
+        const x0 = Math.max(GUTTER, x(b.start));
+        const x1 = Math.min(width - 6, x(b.end ?? lastKnown));
+        const w = witness.get(b.id);
+        const cls = `op h-${b.end === null ? 'pending' : b.outcome}${w ? ' witness' : witness.size > 0 ? ' dim' : ''}`;
+        return (
+          <rect
+            key={b.id}
+            className={cls}
+            x={x0}
+            width={Math.max(w ? 6 : 2, x1 - x0)}
+            y={AXIS + (rowOf.get(b.process) ?? 0) * ROW_HEIGHT + 2}
+            height={ROW_HEIGHT - 4}
+            rx={2}
+            data-op={b.id}
+            data-start={b.start}
+            onClick={() => seekTo(b.start)}
+          >
+            <title>{`p${b.process}: ${opText(b)} — ${b.end === null ? 'no answer' : b.outcome}, ${formatMicros(b.start)}${b.end !== null ? ` to ${formatMicros(b.end)}` : ''}${w ? ' (in the witness)' : ''}`}</title>
+          </rect>
+        );
+      })}
+    </g>
+  );
+});
+
 function zoomDomain(
   zoom: Zoom,
   now: number,
@@ -408,7 +471,7 @@ function zoomDomain(
     return [Math.max(0, from - pad), to + pad];
   }
   if (zoom === 'near') {
-    const span = Math.max(50_000, end / 10);
+    const span = nearSpan(end);
     const from = Math.max(0, Math.min(end - span, now - span / 2));
     return [from, from + span];
   }

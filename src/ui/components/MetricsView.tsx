@@ -1,8 +1,8 @@
 import { line, scaleLinear, scaleLog, schemeTableau10 } from 'd3';
-import { type PointerEvent as ReactPointerEvent, useMemo, useRef, useState } from 'react';
+import { type PointerEvent as ReactPointerEvent, memo, useMemo, useRef, useState } from 'react';
 import { formatMicros } from '../format';
 import { type MetricsRecorder, OTHER_TYPE } from '../metrics';
-import { type CurrentRun, currentMarkers, currentMetrics, currentRun, seekTo } from '../sim-bridge';
+import { currentMarkers, currentMetrics, currentRun, seekTo } from '../sim-bridge';
 import { useApp } from '../store';
 import { useWidth } from '../use-width';
 import { messageColor } from '../message-color';
@@ -260,31 +260,15 @@ export function MetricsView() {
           width={width}
           duration={Math.max(1, duration)}
           now={now}
-          run={run}
+          end={run.simulation.scenario.durationMicros}
         />
       ))}
     </div>
   );
 }
 
-function Chart({
-  spec,
-  width,
-  duration,
-  now,
-  run,
-}: {
-  spec: ChartSpec;
-  width: number;
-  duration: number;
-  now: number;
-  run: CurrentRun;
-}) {
-  const [hover, setHover] = useState<number | null>(null);
-  const dragging = useRef(false);
-  const x = scaleLinear()
-    .domain([0, duration])
-    .range([MARGIN.left, width - MARGIN.right]);
+/** The value axis of a chart: linear from zero (or log for latencies). */
+function valueScale(spec: ChartSpec) {
   let top = 0;
   let bottom = Infinity;
   for (const s of spec.series)
@@ -295,36 +279,140 @@ function Chart({
       bottom = Math.min(bottom, v);
     }
   const range = [CHART_HEIGHT - MARGIN.bottom, MARGIN.top];
-  const y = spec.log
-    ? scaleLog()
-        .domain([Math.max(0.1, Math.min(bottom, top / 10)), Math.max(1, top)])
-        .nice()
-        .range(range)
-        .clamp(true)
-    : scaleLinear()
-        .domain([spec.integer && bottom !== Infinity ? Math.min(bottom, 0) : 0, top || 1])
-        .nice(3)
-        .range(range);
+  if (spec.log)
+    return scaleLog()
+      .domain([Math.max(0.1, Math.min(bottom, top / 10)), Math.max(1, top)])
+      .nice()
+      .range(range)
+      .clamp(true);
+  return scaleLinear()
+    .domain([spec.integer && bottom !== Infinity ? Math.min(bottom, 0) : 0, top || 1])
+    .nice(3)
+    .range(range);
+}
+
+function timeScale(width: number, duration: number) {
+  return scaleLinear()
+    .domain([0, duration])
+    .range([MARGIN.left, width - MARGIN.right]);
+}
+
+function linePath(
+  spec: ChartSpec,
+  s: LineSeries,
+  x: (t: number) => number,
+  y: (v: number) => number,
+): string {
+  if (!s.step)
+    return (
+      line<number>()
+        .defined((k) => !Number.isNaN(s.values[k]!))
+        .x((k) => x(spec.timeOf(k)))
+        .y((k) => y(s.values[k]!))(Array.from({ length: spec.length }, (_, k) => k)) ?? ''
+    );
+  // A step line: hold each sample until the next one.
+  return (
+    line<number>()
+      .defined((k) => !Number.isNaN(s.values[Math.floor(k / 2)]!))
+      .x((k) => x(spec.timeOf(Math.min(spec.length - 1, Math.floor(k / 2) + (k % 2)))))
+      .y((k) => y(s.values[Math.floor(k / 2)]!))(
+      Array.from({ length: spec.length * 2 - 1 }, (_, k) => k),
+    ) ?? ''
+  );
+}
+
+/**
+ * Axes, lines, dots and marks: drawn again only when the data or the size change (memo), not
+ * when the cursor moves.
+ */
+const ChartPlot = memo(function ChartPlot({
+  spec,
+  width,
+  duration,
+}: {
+  spec: ChartSpec;
+  width: number;
+  duration: number;
+}) {
+  const x = timeScale(width, duration);
+  const y = valueScale(spec);
   const yTicks = spec.log
     ? y.ticks(4).filter((t) => Number.isInteger(Math.log10(t)))
     : y.ticks(3).filter((t) => !spec.integer || Number.isInteger(t));
-  const indices = Array.from({ length: spec.length }, (_, k) => k);
-  const paths = spec.series.map((s) => {
-    const drawn = line<number>()
-      .defined((k) => !Number.isNaN(s.values[k]!))
-      .x((k) => x(spec.timeOf(k)))
-      .y((k) => y(s.values[k]!));
-    if (!s.step) return drawn(indices) ?? '';
-    // A step line: hold each sample until the next one.
-    return (
-      line<number>()
-        .defined((k) => !Number.isNaN(s.values[Math.floor(k / 2)]!))
-        .x((k) => x(spec.timeOf(Math.min(spec.length - 1, Math.floor(k / 2) + (k % 2)))))
-        .y((k) => y(s.values[Math.floor(k / 2)]!))(
-        Array.from({ length: spec.length * 2 - 1 }, (_, k) => k),
-      ) ?? ''
-    );
-  });
+  return (
+    <g>
+      {yTicks.map((t) => (
+        <g key={t} className="chart-grid">
+          <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} />
+          <text x={MARGIN.left - 4} y={y(t) + 3} textAnchor="end">
+            {compact(t)}
+          </text>
+        </g>
+      ))}
+      {x.ticks(Math.max(2, Math.floor(width / 90))).map((t) => (
+        <text
+          key={t}
+          className="chart-axis"
+          x={x(t)}
+          y={CHART_HEIGHT - 3}
+          textAnchor={t === 0 ? 'start' : x(t) > width - 30 ? 'end' : 'middle'}
+        >
+          {seconds(t)}
+        </text>
+      ))}
+      {spec.series.map((s) => (
+        <path
+          key={s.name}
+          d={linePath(spec, s, x, y)}
+          className="chart-line"
+          style={{ stroke: s.color }}
+          strokeDasharray={s.dashed ? '3 3' : undefined}
+          data-series={s.name}
+        />
+      ))}
+      {spec.series.map((s) =>
+        s.dots ? (
+          <g key={`dots-${s.name}`} style={{ fill: s.color }} className="chart-dots">
+            {Array.from({ length: spec.length }, (_, k) => k)
+              .filter((k) => !Number.isNaN(s.values[k]!))
+              .map((k) => (
+                <circle key={k} cx={x(spec.timeOf(k))} cy={y(s.values[k]!)} r={1.6} />
+              ))}
+          </g>
+        ) : null,
+      )}
+      {spec.marks?.map((mark, i) => (
+        <line
+          key={i}
+          className="chart-mark"
+          x1={x(mark.at)}
+          x2={x(mark.at)}
+          y1={MARGIN.top - 6}
+          y2={MARGIN.top + 2}
+        >
+          <title>{`${mark.label} at ${formatMicros(mark.at)}`}</title>
+        </line>
+      ))}
+    </g>
+  );
+});
+
+function Chart({
+  spec,
+  width,
+  duration,
+  now,
+  end,
+}: {
+  spec: ChartSpec;
+  width: number;
+  duration: number;
+  now: number;
+  end: number;
+}) {
+  const [hover, setHover] = useState<number | null>(null);
+  const dragging = useRef(false);
+  const x = timeScale(width, duration);
 
   function timeAt(event: ReactPointerEvent<SVGSVGElement>): number {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -350,7 +438,6 @@ function Chart({
           .slice(0, 4)
           .map((e) => `${e.name} ${spec.format(e.v)}`)
           .join(' · ')}`;
-  const end = run.simulation.scenario.durationMicros;
   return (
     <figure className="chart" data-chart={spec.id}>
       <figcaption>
@@ -384,58 +471,7 @@ function Chart({
         }}
         onPointerLeave={() => setHover(null)}
       >
-        {yTicks.map((t) => (
-          <g key={t} className="chart-grid">
-            <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} />
-            <text x={MARGIN.left - 4} y={y(t) + 3} textAnchor="end">
-              {compact(t)}
-            </text>
-          </g>
-        ))}
-        {x.ticks(Math.max(2, Math.floor(width / 90))).map((t) => (
-          <text
-            key={t}
-            className="chart-axis"
-            x={x(t)}
-            y={CHART_HEIGHT - 3}
-            textAnchor={t === 0 ? 'start' : x(t) > width - 30 ? 'end' : 'middle'}
-          >
-            {seconds(t)}
-          </text>
-        ))}
-        {spec.series.map((s, i) => (
-          <path
-            key={s.name}
-            d={paths[i]}
-            className="chart-line"
-            style={{ stroke: s.color }}
-            strokeDasharray={s.dashed ? '3 3' : undefined}
-            data-series={s.name}
-          />
-        ))}
-        {spec.series.map((s) =>
-          s.dots ? (
-            <g key={`dots-${s.name}`} style={{ fill: s.color }} className="chart-dots">
-              {indices
-                .filter((k) => !Number.isNaN(s.values[k]!))
-                .map((k) => (
-                  <circle key={k} cx={x(spec.timeOf(k))} cy={y(s.values[k]!)} r={1.6} />
-                ))}
-            </g>
-          ) : null,
-        )}
-        {spec.marks?.map((mark, i) => (
-          <line
-            key={i}
-            className="chart-mark"
-            x1={x(mark.at)}
-            x2={x(mark.at)}
-            y1={MARGIN.top - 6}
-            y2={MARGIN.top + 2}
-          >
-            <title>{`${mark.label} at ${formatMicros(mark.at)}`}</title>
-          </line>
-        ))}
+        <ChartPlot spec={spec} width={width} duration={duration} />
         {now < end && (
           <rect
             className="chart-future"
