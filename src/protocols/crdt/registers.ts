@@ -90,7 +90,7 @@ export function lwwSpec(
     if (!isWrite(op) || op.result !== 'ok') continue;
     const [value, ts, node] = op.reply as [string | null, number, number];
     if (compareLww({ ts, node, value }, entry, null) > 0)
-      return `${where} holds ${String(entry.value)} (${formatStamp(entry)}), but the acknowledged write of ${String(value)} carries a greater stamp (${ts} ms @ n${node})`;
+      return `${where} holds ${String(entry.value)} (${formatStamp(entry)}) while the acknowledged write of ${String(value)} carries a greater stamp (${ts} ms @ n${node})`;
   }
   return null;
 }
