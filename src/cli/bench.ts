@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { ping } from '../protocols/ping';
-import { listProtocols } from '../protocols/registry';
+import { getProtocol, listProtocols } from '../protocols/registry';
+import { presetScenario } from '../sim/presets';
 import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
 import { TRACE_BYTES_PER_RECORD } from '../sim/trace';
@@ -10,7 +11,7 @@ import { benchSeek } from './bench-seek';
 import { UsageError } from './errors';
 import { parseFlags, parseInteger } from './flags';
 
-export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N] [--only kernel,protocols,seek,checker]
+export const BENCH_HELP = `Usage: splitbrain bench [--json] [--runs N] [--only kernel,protocols,presets,seek,checker]
 
 Measure the kernel and every registered protocol. Each figure is the median of N runs
 (default 5) after one warm-up run.
@@ -21,6 +22,7 @@ Measure the kernel and every registered protocol. Each figure is the median of N
                        checkpoints (run and fuzz never seek, so they take none)
   <id>SimSpeedup       simulated seconds per wall-clock second on that scenario
   <id>AppEventsPerSec  the same with a checkpoint every 10,000 events, as the app runs it
+  <id>-<preset>*      a preset's run as \`run\` takes it (gcounter-gossip-50: 50 replicas gossiping)
   seek*Millis          seek(t) to 30 random points of a Raft run of 1,000,000 events held as
                        the app holds it (full trace, a checkpoint every 10,000 events)
   checker*Millis       the linearizability checker on the shared Jepsen histories
@@ -86,7 +88,7 @@ function kernelScenario(): Scenario {
   return { ...base, params: { tokens: 8 }, network: { ...base.network, default: link } };
 }
 
-export const BENCH_SECTIONS = ['kernel', 'protocols', 'seek', 'checker'] as const;
+export const BENCH_SECTIONS = ['kernel', 'protocols', 'presets', 'seek', 'checker'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export function runBench(
@@ -98,6 +100,10 @@ export function runBench(
   if (sections.includes('protocols')) {
     for (const module of listProtocols()) Object.assign(report, benchProtocol(module, runs));
   }
+  if (sections.includes('presets')) {
+    for (const [id, preset] of BENCHED_PRESETS)
+      Object.assign(report, benchPreset(id, preset, runs));
+  }
   if (sections.includes('seek')) Object.assign(report, benchSeek(median));
   if (sections.includes('checker')) Object.assign(report, benchChecker(runs, median));
   return report;
@@ -108,6 +114,28 @@ function benchKernel(runs: number): Record<string, unknown> {
   return {
     kernelEventsPerSec: Math.round(median(kernel.map((m) => m.events / m.wallSeconds))),
     kernelEventsPerRun: kernel[0]!.events,
+  };
+}
+
+/** Presets worth a figure of their own: [protocol, preset]. */
+const BENCHED_PRESETS: readonly (readonly [string, string])[] = [['gcounter', 'gossip-50']];
+
+/** A preset's run, trace and invariants on, as `run` takes it; keys `<id>-<preset>...`. */
+function benchPreset(id: string, preset: string, runs: number): Record<string, unknown> {
+  const key = `${id}-${preset}`;
+  const module = getProtocol(id);
+  if (module === undefined) return { [key]: `skipped: ${id} is not registered` };
+  const parsed = presetScenario(module, preset, '1');
+  if (!parsed.ok) return { [key]: `skipped: ${parsed.error}` };
+  const scenario = parsed.value;
+  const measured = repeat(runs, () => timeRun(module, scenario, scenario.durationMicros, 'cli'));
+  return {
+    [`${key}Nodes`]: scenario.nodes,
+    [`${key}EventsPerRun`]: measured[0]!.events,
+    [`${key}EventsPerSec`]: Math.round(median(measured.map((m) => m.events / m.wallSeconds))),
+    [`${key}SimSpeedup`]: Math.round(
+      median(measured.map((m) => m.simMicros / 1e6 / m.wallSeconds)),
+    ),
   };
 }
 
