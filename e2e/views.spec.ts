@@ -275,6 +275,7 @@ test('hovering a message shows its type and fields; clicking selects it', async 
 test('a lasso and shift-clicks partition nodes through the recorded input path', async ({
   page,
 }, testInfo) => {
+  test.setTimeout(60_000); // it ends with a command-line run
   const errors = watchErrors(page);
   await page.goto('/');
   await ready(page);
@@ -334,6 +335,7 @@ test('a lasso and shift-clicks partition nodes through the recorded input path',
 test('liveness is judged when the cursor reaches the run’s end, as the command line judges it', async ({
   page,
 }, testInfo) => {
+  test.setTimeout(60_000); // it starts with a command-line run
   const errors = watchErrors(page);
   const report = cliRun('--protocol', 'broadcast', '--preset', 'lossy', '--variant', 'no-retry');
   expect(report.violations.map((v) => v.invariant)).toContain('liveness');
