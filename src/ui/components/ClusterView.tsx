@@ -488,7 +488,7 @@ export function ClusterView() {
               }}
               onKeyDown={(e) => onNodeKey(e, node)}
             >
-              {involvedNodes.has(node) && <circle r={r + 13} className="node-involved" />}
+              {involvedNodes.has(node) && <circle r={r + 10} className="node-involved" />}
               {group !== undefined && (
                 <circle
                   r={r + 10}
