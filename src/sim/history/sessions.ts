@@ -99,6 +99,8 @@ class KeyIndex {
   private readonly next: number[][] = [[]];
   private readonly explained = new Map<string, Explained>();
   private readonly reachMemo = new Map<number, Uint32Array>();
+  /** Appends the history shows applied twice (see markAppliedTwice). */
+  readonly appliedTwice = new Set<number>();
   /** Two writes wrote the same value: chains cannot be trusted. */
   duplicateValues = false;
   private readonly initAccepts: (value: unknown) => boolean;
@@ -120,7 +122,13 @@ class KeyIndex {
       return ok;
     };
     for (const op of sorted) this.addNode(op);
-    for (let node = 1; node < this.nodes.length; node++) this.addValueEdges(node);
+    const observed: [number, readonly (readonly number[])[]][] = [];
+    for (let node = 1; node < this.nodes.length; node++) {
+      const chains = this.observedChains(node);
+      if (chains !== null) observed.push([node, chains]);
+    }
+    this.markAppliedTwice(observed);
+    for (const [node, chains] of observed) this.addValueEdges(node, chains);
   }
 
   private addNode(op: Op): void {
@@ -140,18 +148,46 @@ class KeyIndex {
       lengths.push(written.value.length);
   }
 
-  /** Chain edges of a read's value, and of a cas's expected value into the cas. */
-  private addValueEdges(node: number): void {
+  /** The chains a read's value (or a cas's expected value) shows, or null. */
+  private observedChains(node: number): readonly (readonly number[])[] | null {
     const op = this.nodes[node]!;
     let seen: unknown;
     if (isRead(op.input.f) && op.return !== null) seen = op.output;
     else if (op.input.f === 'cas' && Array.isArray(op.input.value)) seen = op.input.value[0];
-    else return;
+    else return null;
     const explanation = this.explain(seen);
-    if (typeof explanation === 'string') return;
-    for (const chain of explanation.chains) {
-      for (let i = 1; i < chain.length; i++) this.next[chain[i - 1]!]!.push(chain[i]!);
-      this.next[chain[chain.length - 1]!]!.push(node);
+    return typeof explanation === 'string' ? null : explanation.chains;
+  }
+
+  /**
+   * An append seen after two different predecessors (or twice in one value) took effect twice: a
+   * retried write applied again. The order its values show then contradicts itself, and its
+   * completion time says nothing of when the second application happened, so the evidence
+   * ignores it (no value edges, no real-time edges out of it).
+   */
+  private markAppliedTwice(observed: readonly [number, readonly (readonly number[])[]][]): void {
+    const before = new Map<number, number>();
+    for (const [, chains] of observed) {
+      for (const chain of chains) {
+        for (let i = 1; i < chain.length; i++) {
+          const node = chain[i]!;
+          const previous = before.get(node);
+          if (chain.indexOf(node) !== i || (previous !== undefined && previous !== chain[i - 1]))
+            this.appliedTwice.add(node);
+          before.set(node, chain[i - 1]!);
+        }
+      }
+    }
+  }
+
+  /** Chain edges of what a read (or a cas) observed, the last member into the op itself. */
+  private addValueEdges(node: number, chains: readonly (readonly number[])[]): void {
+    const link = (from: number, to: number): void => {
+      if (!this.appliedTwice.has(from) && !this.appliedTwice.has(to)) this.next[from]!.push(to);
+    };
+    for (const chain of chains) {
+      for (let i = 1; i < chain.length; i++) link(chain[i - 1]!, chain[i]!);
+      link(chain[chain.length - 1]!, node);
     }
   }
 
@@ -233,6 +269,11 @@ class KeyIndex {
     return [chain];
   }
 
+  /** When a node's op completed, for real-time evidence (null: unknown, or not to be trusted). */
+  private returnOf(node: number): number | null {
+    return this.appliedTwice.has(node) ? null : this.nodes[node]!.return;
+  }
+
   /** The first node invoked after `at` (nodes are sorted by call). */
   private firstCallAfter(at: number): number {
     let lo = 1;
@@ -264,7 +305,7 @@ class KeyIndex {
     for (let head = 0; head < queue.length; head++) {
       if (--this.steps.left < 0) throw new BudgetExceeded();
       const node = queue[head]!;
-      const ret = this.nodes[node]!.return;
+      const ret = this.returnOf(node);
       if (ret !== null) {
         const first = this.firstCallAfter(ret);
         for (let other = first; other < realTimeLow; other++) visit(other);
@@ -277,6 +318,37 @@ class KeyIndex {
       setBit(seen, node);
       queue.push(node);
     }
+  }
+
+  /**
+   * A shortest chain of evidence from `from` to `to`: each step with how it is known ('time': the
+   * earlier completed before the later began; 'value': a value or a cas shows the order). Null
+   * when there is none in the history's own evidence.
+   */
+  evidencePath(from: number, to: number): { node: number; how: 'time' | 'value' }[] | null {
+    const n = this.nodes.length;
+    const parent = new Int32Array(n).fill(-1);
+    const how = new Uint8Array(n);
+    const queue = [from];
+    parent[from] = from;
+    for (let head = 0; head < queue.length && parent[to] === -1; head++) {
+      const node = queue[head]!;
+      const ret = this.returnOf(node);
+      const reach = (other: number, byValue: number): void => {
+        if (parent[other] !== -1) return;
+        parent[other] = node;
+        how[other] = byValue;
+        queue.push(other);
+      };
+      for (const other of this.next[node]!) reach(other, 1);
+      if (ret !== null)
+        for (let other = this.firstCallAfter(ret); other < n; other++) reach(other, 0);
+    }
+    if (parent[to] === -1) return null;
+    const path: { node: number; how: 'time' | 'value' }[] = [];
+    for (let node = to; node !== from; node = parent[node]!)
+      path.unshift({ node, how: how[node] === 1 ? 'value' : 'time' });
+    return [{ node: from, how: 'time' }, ...path];
   }
 
   /** Is x known to precede y, given the evidence and a process's own assumed steps? */
@@ -412,16 +484,27 @@ function whyMissing(model: Model<unknown>, read: JudgedRead, w: number): string 
     if (base === INIT) return 'is built on the initial state, older than every write';
     const baseOp = read.index.nodes[base]!;
     const wOp = read.index.nodes[w]!;
+    if (baseOp === wOp) return 'lacks it';
     const how =
-      baseOp === wOp
-        ? 'lacks it'
-        : baseOp.return !== null && baseOp.return < wOp.call
-          ? 'which completed before it was invoked'
-          : 'which the history shows came before it';
-    return baseOp === wOp ? how : `is built on ${describeOp(model, baseOp)}, ${how}`;
+      baseOp.return !== null && baseOp.return < wOp.call
+        ? 'which completed before it was invoked'
+        : `which the history shows came before it (${evidenceText(model, read.index, base, w)})`;
+    return `is built on ${describeOp(model, baseOp)}, ${how}`;
   });
   const siblings = chains.length > 1 ? `none of its ${chains.length} siblings has it: ` : '';
   return siblings + [...new Set(parts)].join('; ');
+}
+
+/** The evidence that `from` precedes `to`, as text: "a, then (value) b, then (time) c". */
+function evidenceText(model: Model<unknown>, index: KeyIndex, from: number, to: number): string {
+  const path = index.evidencePath(from, to);
+  if (path === null) return 'this process saw them in that order';
+  const steps = path.slice(0, 6).map(({ node, how }, i) => {
+    const text = describeOp(model, index.nodes[node]!);
+    if (i === 0) return text;
+    return how === 'value' ? `whose value leads to ${text}` : `complete before ${text} began`;
+  });
+  return steps.join(', ') + (path.length > 6 ? ', …' : '');
 }
 
 function evidence(model: Model<unknown>, read: JudgedRead, ...others: Op[]): WitnessOp[] {
