@@ -4,6 +4,7 @@ import { CRDT_PROTOCOLS } from './crdt';
 import { multipaxos } from './multipaxos';
 import { paxos } from './paxos';
 import { raft } from './raft';
+import { REPLICATION_PROTOCOLS } from './replication';
 
 /** Every protocol the app and the CLI offer, in the order they are listed. */
 const PROTOCOLS: readonly ProtocolModule[] = [
@@ -11,6 +12,7 @@ const PROTOCOLS: readonly ProtocolModule[] = [
   paxos,
   multipaxos,
   ...CRDT_PROTOCOLS,
+  ...REPLICATION_PROTOCOLS,
   broadcast,
 ];
 

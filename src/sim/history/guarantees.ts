@@ -6,6 +6,7 @@ import {
   type WitnessOp,
 } from './linearizability';
 import { MODELS, type Model, type OpInput, type Operation } from './models';
+import { monotonicReads, readYourWrites } from './sessions';
 
 /**
  * Which guarantees a run's client history kept, judged against what the protocol's
@@ -61,6 +62,8 @@ function linearizable(
  */
 export const GUARANTEE_CHECKERS: Readonly<Partial<Record<Guarantee, GuaranteeChecker>>> = {
   linearizable,
+  'read-your-writes': readYourWrites,
+  'monotonic-reads': monotonicReads,
 };
 
 /** The guarantees a protocol claims in a configuration (the rule's default included). */
