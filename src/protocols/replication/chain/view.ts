@@ -59,6 +59,8 @@ export const chainView: ProtocolView<ChainState, ChainMsg> = {
     }
   },
   ringTimer: TICK_TIMER,
+  // The nemesis's leader bursts cut off whoever is the tail (the server that answers).
+  leaderRoles: ['tail', 'single'],
   inspect(s, self) {
     const config: InspectSection = {
       title: 'Configuration',

@@ -50,6 +50,7 @@ function freshState(ctx: Ctx): DynamoState {
     puts: new Map(),
     gets: new Map(),
     lastAck: null,
+    lastRead: null,
     maxSiblingsRead: 0,
   };
 }
@@ -252,6 +253,7 @@ function checkGetQuorum(ctx: Ctx, s: DynamoState, req: number): void {
   const needed = ctx.variant === VARIANT.readOne ? 1 : dynamoParams(ctx).readQuorum;
   if (!get.answered && get.replies.size >= needed) {
     get.answered = true;
+    s.lastRead = { key: get.key, repliers: [...get.replies.keys()] };
     const merged = mergedReplies(get);
     const result = readResult(merged);
     if (Array.isArray(result)) {

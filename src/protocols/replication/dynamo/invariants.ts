@@ -30,6 +30,24 @@ export const writeQuorum: Invariant<DynamoState, (DynamoState['lastAck'] | undef
   },
 };
 
-export const dynamoInvariants = [writeQuorum] as const;
+/** A read is answered only after R distinct replicas replied (the coordinator itself included). */
+export const readQuorum: Invariant<DynamoState, (DynamoState['lastRead'] | undefined)[]> = {
+  id: 'read-quorum',
+  description: 'A read is answered only after R distinct replicas replied.',
+  init: () => [],
+  check(memory, cluster: ClusterView<DynamoState>) {
+    const node = cluster.lastNode;
+    const s = node < 0 ? null : cluster.states[node];
+    if (s == null || s.lastRead === null || memory[node] === s.lastRead) return null;
+    memory[node] = s.lastRead;
+    const r = dynamoParams({ params: cluster.params, nodes: cluster.states.length }).readQuorum;
+    const replied = new Set(s.lastRead.repliers).size;
+    return replied >= r
+      ? null
+      : `n${node} answered a read of "${s.lastRead.key}" after ${replied} of R = ${r} replies`;
+  },
+};
+
+export const dynamoInvariants = [writeQuorum, readQuorum] as const;
 
 export const dynamoLiveness = opsComplete<DynamoState>;

@@ -14,7 +14,7 @@ export const dynamoPresets: readonly Preset[] = [
     id: 'quorum-overlap',
     title: 'R + W > N: quorums overlap',
     description:
-      'N = 3, R = 2, W = 2, strict quorums, on a slow network. Every read quorum meets every write quorum, so a read after an acknowledged write sees it (or a later version): the client that wrote always reads its write. Still not linearizable: a read during a write in progress may see the new value and the next read the old one, and concurrent writes become siblings. Compare with R + W <= N.',
+      'N = 3, R = 2, W = 2, strict quorums, on a slow network. Every read quorum meets every write quorum, so a read after an acknowledged write sees it (or a later version): the client that wrote reads its write (unless a retried write is applied twice, see the protocol notes). Still not linearizable: a read during a write in progress may see the new value and the next read the old one, and concurrent writes become siblings. Compare with R + W <= N.',
     scenario: {
       network: WIDE_AREA,
       params: { replicas: 3, readQuorum: 2, writeQuorum: 2, sloppy: false },

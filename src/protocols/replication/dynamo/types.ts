@@ -23,13 +23,20 @@ import type { Version } from '../common/versions';
  *  - Health is a local view: a node is healthy if it was heard from (any message, or the ping
  *    every node sends every interval) within the failure timeout.
  *
- * What it keeps. Nothing is linearizable: two reads around a write in progress can see new then
- * old, concurrent writes through different coordinators become siblings, and a coordinator with
- * a stale copy writes a version concurrent with a newer one. With R + W <= N a read can miss an
- * acknowledged write altogether (a stale read). With R + W > N and strict quorums, a read after a
- * write acknowledged by W of the first N replicas reaches one of them: the process that wrote
- * sees its write or a later version (read-your-writes), which is what this configuration claims.
- * Sloppy quorums give that up: W acknowledgements can all come from stand-ins.
+ * What it keeps: no guarantee of the four checked, in any configuration, so it claims none.
+ * Nothing is linearizable: two reads around a write in progress can see new then old, concurrent
+ * writes through different coordinators become siblings, and a coordinator with a stale copy
+ * writes a version concurrent with a newer one. With R + W <= N a read can miss an acknowledged
+ * write altogether (a stale read). With R + W > N and strict quorums a read after a write
+ * acknowledged by W of the first N replicas reaches one of them, so the writer sees its write or
+ * a later version: read-your-writes, for writes that take effect once. But writes are not
+ * idempotent: a write whose client timed out is retried, and when its first attempt reached only
+ * a minority (and was read there), the retry can be applied again after newer writes, bringing
+ * an old value back over a process's own later write. The session checker judges versions in
+ * real time, so that breaks read-your-writes (5 of 500 nemesis seeds). A retry whose coordinator
+ * holds the first attempt, or a version descending from it, is replicated again instead of
+ * applied twice (Version.writes), which makes this rare, not impossible. Sloppy quorums lose it
+ * more often: W acknowledgements can all come from stand-ins.
  */
 
 export type DynamoMsg =
@@ -91,6 +98,8 @@ export interface DynamoState {
   nextReq: number;
   puts: Map<number, PendingPut>;
   gets: Map<number, PendingGet>;
+  /** The last read this node answered, and who had replied (for the read-quorum invariant). */
+  lastRead: { readonly key: string; readonly repliers: readonly NodeId[] } | null;
   /** The last write this node acknowledged to a client, with who stored it (for the invariant). */
   lastAck: {
     readonly key: string;

@@ -48,6 +48,8 @@ export const pbView: ProtocolView<PbState, PbMsg> = {
     }
   },
   ringTimer: HEARTBEAT_TIMER,
+  // The nemesis's leader bursts cut off whoever is primary.
+  leaderRoles: ['primary', 'new primary'],
   inspect(s, self) {
     const sections: InspectSection[] = [
       {
