@@ -43,6 +43,12 @@
  * step forward is allowed), the process has assumed a precedes b, and a later read built on a
  * again is a step back. Without that, alternating between two concurrent values would pass.
  *
+ * Writes applied twice. The inference assumes a write takes effect once. An append seen after two
+ * different predecessors (or twice in one value) was applied twice, say by a retry; its value
+ * edges and its completion time then prove nothing and are left out of the evidence. A put or
+ * cas applied twice cannot be told from its values: when a retry brings an old value back after
+ * newer writes, the checkers judge it as the old value returning, which is what a client sees.
+ *
  * Ops of unknown outcome: an unknown read is never judged; an unknown write is never an
  * obligation of read-your-writes (it did not complete), but can be a chain member. Failed ops are
  * not in the history (they took no effect).

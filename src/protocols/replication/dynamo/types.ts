@@ -14,8 +14,12 @@ import type { Version } from '../common/versions';
  *    computed on the coordinator's own value; with siblings there it fails (a put resolves them).
  *  - A get is coordinated by the node the client reached: it asks the first N healthy nodes and
  *    answers with the versions of the first R replies, merged by vector clock: one value, or the
- *    siblings (an array of values in the history). Read repair then sends the merged versions to
- *    the replies that were behind.
+ *    siblings. Read repair then sends the merged versions to the replies that were behind.
+ *  - Siblings in the history: a get that finds several values returns them all, sorted, as an
+ *    array. The kv model holds one value per key, so no state of it reads as an array: a read of
+ *    siblings makes the history non-linearizable (rightly: the replicas diverged and the client
+ *    saw it). The session checkers read an array as the set of versions the client saw: it
+ *    reflects whatever any of them reflects.
  *  - Sloppy quorum: with `sloppy`, an unhealthy node among the first N is replaced by the next
  *    healthy one, which keeps a hint naming the node it stands in for and hands the data over
  *    when that node is back (hinted handoff). Without it, only the first N count: a write or read
