@@ -21,7 +21,7 @@ test("Raft membership from a node's menu: a spare node is added and joins the cl
   await page.waitForFunction(() => window.splitbrain?.traceHash() != null);
   expect(await page.evaluate(() => window.splitbrain!.now())).toBe(1_000_000);
   const roleOf = (node: number) =>
-    page.evaluate((n) => window.splitbrain!.state().nodes[n]!.role, node);
+    page.evaluate((n) => window.splitbrain!.state()!.nodes[n]!.role, node);
   expect(await roleOf(3)).toBe('not a member');
 
   await page.locator('[data-node="3"]').click();
@@ -38,11 +38,11 @@ test("Raft membership from a node's menu: a spare node is added and joins the cl
   await page.screenshot({ path: testInfo.outputPath('membership-added.png') });
 
   // The command is an input of the run: the link replays it.
-  const url = await page.evaluate(() => window.splitbrain!.shareUrl());
+  const url = (await page.evaluate(() => window.splitbrain!.shareUrl()))!;
   const again = await page.context().newPage();
   await again.goto(url);
   await again.waitForFunction(() => window.splitbrain?.traceHash() != null);
-  expect(await again.evaluate(() => window.splitbrain!.state().nodes[3]!.role)).toBe('follower');
+  expect(await again.evaluate(() => window.splitbrain!.state()!.nodes[3]!.role)).toBe('follower');
   expect(await again.evaluate(() => window.splitbrain!.traceHash())).toBe(
     await page.evaluate(() => window.splitbrain!.traceHash()),
   );

@@ -169,7 +169,10 @@ describe('bad input gets one clear line on stderr and exit code 2', () => {
   const badFile = join(dir, 'bad.json');
   writeFileSync(badFile, '{"version": 1, "protocol": "broadcast"');
   const cases: [string[], RegExp][] = [
-    [['run', '--protocol', 'nope'], /unknown protocol "nope" \(protocols: raft, [a-z, -]*broadcast\)/],
+    [
+      ['run', '--protocol', 'nope'],
+      /unknown protocol "nope" \(protocols: raft, [a-z, -]*broadcast\)/,
+    ],
     [['run'], /--protocol is required/],
     [['run', '--protocol', 'broadcast', '--bogus'], /bogus/],
     [['run', '--protocol', 'broadcast', '--until', 'soon'], /--until must be a duration/],

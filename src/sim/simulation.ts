@@ -35,7 +35,6 @@ import type {
   Violation,
 } from './types';
 
-
 const DEFAULT_LEADER_ROLES: readonly string[] = ['leader'];
 /** Kinds of queued events. */
 const EV = {
