@@ -58,7 +58,7 @@ export function checkHistory(
   if (module.historyModel === undefined) {
     return { ops, checked: false, linearizable: null, claims: [], guarantees: [] };
   }
-  const claims = claimedGuarantees(module, scenario.params, scenario.variant);
+  const claims = claimedGuarantees(module, scenario.params, scenario.variant, scenario.nodes);
   const guarantees = checkGuarantees(history, module.historyModel, claims, RUN_CHECK_BUDGET);
   const linearizable = guarantees.find((g) => g.guarantee === 'linearizable')?.holds ?? null;
   return { ops, checked: true, linearizable, claims, guarantees };
@@ -105,7 +105,8 @@ export function executeRun(
   const sim = new Simulation(scenario, module, { trace: 'hash', checkpointEvery: 0, ...options });
   sim.runUntil(untilMicros);
   if (untilMicros >= scenario.durationMicros) sim.checkLiveness();
-  const history = checkHistory(module, scenario, sim.history);
+  // The run's own scenario: it holds any parameters the nemesis drew.
+  const history = checkHistory(module, sim.scenario, sim.history);
   const wallMillis = Number(process.hrtime.bigint() - started) / 1e6;
   if (traceFile !== undefined) writeTrace(traceFile, sim);
   const summary = sim.summary();

@@ -6,6 +6,7 @@ import {
   type WitnessOp,
 } from './linearizability';
 import { MODELS, type Model, type OpInput, type Operation } from './models';
+import { sequentialGuarantee } from './sequential';
 import { monotonicReads, readYourWrites } from './sessions';
 
 /**
@@ -62,6 +63,7 @@ function linearizable(
  */
 export const GUARANTEE_CHECKERS: Readonly<Partial<Record<Guarantee, GuaranteeChecker>>> = {
   linearizable,
+  sequential: sequentialGuarantee,
   'read-your-writes': readYourWrites,
   'monotonic-reads': monotonicReads,
 };
@@ -71,9 +73,10 @@ export function claimedGuarantees(
   module: ProtocolModule,
   params: ParamValues,
   variant: string | null,
+  nodes?: number,
 ): readonly Guarantee[] {
   if (module.historyModel === undefined) return [];
-  return module.claims?.(params, variant) ?? ['linearizable'];
+  return module.claims?.(params, variant, nodes) ?? ['linearizable'];
 }
 
 /** Check every guarantee that has a checker; `claimed` decides violation or anomaly. */
