@@ -5,12 +5,14 @@ import { multipaxos } from './multipaxos';
 import { paxos } from './paxos';
 import { raft } from './raft';
 import { REPLICATION_PROTOCOLS } from './replication';
+import { zab } from './zab';
 
 /** Every protocol the app and the CLI offer, in the order they are listed. */
 const PROTOCOLS: readonly ProtocolModule[] = [
   raft,
   paxos,
   multipaxos,
+  zab,
   ...CRDT_PROTOCOLS,
   ...REPLICATION_PROTOCOLS,
   broadcast,
