@@ -3,6 +3,7 @@ import { broadcast } from './broadcast';
 import { CRDT_PROTOCOLS } from './crdt';
 import { multipaxos } from './multipaxos';
 import { paxos } from './paxos';
+import { pbft } from './pbft';
 import { raft } from './raft';
 import { REPLICATION_PROTOCOLS } from './replication';
 import { zab } from './zab';
@@ -13,6 +14,7 @@ const PROTOCOLS: readonly ProtocolModule[] = [
   paxos,
   multipaxos,
   zab,
+  pbft,
   ...CRDT_PROTOCOLS,
   ...REPLICATION_PROTOCOLS,
   broadcast,
