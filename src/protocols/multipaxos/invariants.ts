@@ -2,6 +2,12 @@ import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
 import { opsCompleteWithin } from '../common/liveness';
 import { formatBallot } from '../paxos/ballot';
 import { chosenAt, emptyRegistry, recordAcceptance, type ChosenRegistry } from '../paxos/chosen';
+import {
+  PROMISE_KEPT,
+  checkPromise,
+  promiseMemory,
+  type PromiseMemory,
+} from '../paxos/promise-kept';
 import { describeCommand } from './common';
 import type { MultiPaxosState } from './types';
 
@@ -143,7 +149,34 @@ export const stateMachineSafety: Invariant<MultiPaxosState, MachineMemory> = {
   },
 };
 
-export const multiPaxosInvariants = [chosenOnce, slotAgreement, stateMachineSafety] as const;
+interface PromiseWatch extends PromiseMemory {
+  state: (MultiPaxosState | null)[];
+  acceptCount: number[];
+}
+
+/** P1a for Multi-Paxos: one promise covers every slot, and every acceptance must honour it. */
+export const promiseKept: Invariant<MultiPaxosState, PromiseWatch> = {
+  ...PROMISE_KEPT,
+  init: () => ({ ...promiseMemory(), state: [], acceptCount: [] }),
+  check(memory, cluster) {
+    const s = lastState(cluster);
+    if (s === null) return null;
+    const node = cluster.lastNode;
+    // A node seen for the first time, or restarted, counts its acceptances from 0.
+    const seen = memory.state[node] !== s ? 0 : memory.acceptCount[node]!;
+    memory.state[node] = s;
+    memory.acceptCount[node] = s.acceptCount;
+    const accepted = s.acceptCount === seen ? null : s.accepted.get(s.lastAcceptedSlot)!.ballot;
+    return checkPromise(memory, node, accepted, s.promised);
+  },
+};
+
+export const multiPaxosInvariants = [
+  chosenOnce,
+  slotAgreement,
+  stateMachineSafety,
+  promiseKept,
+] as const;
 
 /** Client ops invoked in [end - 3 s, end - 1 s] must have completed within 1 s. */
 const OP_BOUND_MICROS = 1_000_000;

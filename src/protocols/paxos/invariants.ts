@@ -2,6 +2,7 @@ import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
 import { formatBallot, isNoBallot } from './ballot';
 import { opsCompleteWithin } from '../common/liveness';
 import { chosenAt, emptyRegistry, recordAcceptance, type ChosenRegistry } from './chosen';
+import { PROMISE_KEPT, checkPromise, promiseMemory, type PromiseMemory } from './promise-kept';
 import { PROPOSE, type PaxosState } from './types';
 
 /**
@@ -118,7 +119,31 @@ export const learnOnlyChosen: Invariant<PaxosState, LearnMemory> = {
   },
 };
 
-export const paxosInvariants = [atMostOneChosen, onlyProposedChosen, learnOnlyChosen] as const;
+interface PromiseWatch extends PromiseMemory {
+  /** Per node, the accepted ballot last seen ("-" for none). */
+  accepted: string[];
+}
+
+export const promiseKept: Invariant<PaxosState, PromiseWatch> = {
+  ...PROMISE_KEPT,
+  init: () => ({ ...promiseMemory(), accepted: [] }),
+  check(memory, cluster) {
+    const node = cluster.lastNode;
+    const s = node < 0 ? null : cluster.states[node];
+    if (s == null) return null;
+    const key = formatBallot(s.accepted);
+    const fresh = memory.accepted[node] !== key && !isNoBallot(s.accepted);
+    memory.accepted[node] = key;
+    return checkPromise(memory, node, fresh ? s.accepted : null, s.promised);
+  },
+};
+
+export const paxosInvariants = [
+  atMostOneChosen,
+  onlyProposedChosen,
+  learnOnlyChosen,
+  promiseKept,
+] as const;
 
 // ---- Liveness -----------------------------------------------------------------------------------
 

@@ -58,8 +58,12 @@ export function onPromise(
 ): void {
   if (s.phase !== 'preparing' || !sameBallot(msg.ballot, s.ballot)) return;
   if (s.promises[from] !== null) return;
+  // A faithful acceptor cannot report otherwise. One that forgot its promise (volatile-promise)
+  // can: its consequence is then left to the safety invariants to catch, not to this guard.
   assert(
-    isNoBallot(msg.accepted) || compareBallots(msg.accepted, s.ballot) < 0,
+    isNoBallot(msg.accepted) ||
+      compareBallots(msg.accepted, s.ballot) < 0 ||
+      ctx.variant === VARIANT.volatilePromise,
     'an acceptor reports only proposals below the ballot it promises',
   );
   s.promises[from] = { accepted: msg.accepted, value: msg.value };

@@ -97,6 +97,7 @@ describe('presets do what they say', () => {
       presetOf(multipaxos, 'forgotten-promise', seed, 'volatile-promise'),
     );
     expect(found.seeds.length).toBeGreaterThan(2);
+    expect(found.invariants).toContain('promise-kept');
     expect(found.invariants).toContain('chosen-once');
   });
 });
@@ -126,5 +127,13 @@ describe('the buggy variants are caught by the plain nemesis sweep', () => {
     );
     expect(found.seeds.length).toBeGreaterThan(0);
     expect(found.invariants).toContain('slot-agreement');
+  });
+
+  it('volatile-promise: an acceptor breaks a promise it forgot in a restart (P1a) within 5 seeds', () => {
+    const found = failures(multipaxos, 5, (seed) =>
+      nemesisScenario(multipaxos, seed, 'volatile-promise'),
+    );
+    expect(found.seeds.length).toBeGreaterThan(0);
+    expect(found.invariants).toContain('promise-kept');
   });
 });

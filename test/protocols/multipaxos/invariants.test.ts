@@ -3,6 +3,7 @@ import { multipaxos } from '../../../src/protocols/multipaxos';
 import {
   chosenOnce,
   multiPaxosLiveness,
+  promiseKept,
   slotAgreement,
   stateMachineSafety,
 } from '../../../src/protocols/multipaxos/invariants';
@@ -59,6 +60,36 @@ const apply =
   (s) => {
     s.applied = upTo;
   };
+
+describe('promise-kept (P1a, one promise for every slot)', () => {
+  const promise =
+    (round: number, proposer: number): Step[1] =>
+    (s) => {
+      s.promised = b(round, proposer);
+    };
+
+  it('fires when an acceptor accepts in any slot below a ballot it promised before', () => {
+    const message = replay(promiseKept, [
+      [1, promise(3, 2)],
+      [1, promise(1, 0)], // the promise forgotten (volatile-promise, after a restart)
+      [1, accept(7, 1, 0, 'a')],
+    ]);
+    expect(message).toBe(
+      'n1 accepted a proposal numbered 1.0 after it had promised 3.2: it no longer honours that promise',
+    );
+  });
+
+  it('stays quiet while acceptances honour the highest promise', () => {
+    const message = replay(promiseKept, [
+      [1, promise(1, 0)],
+      [1, accept(1, 1, 0, 'a')],
+      [1, promise(2, 3)],
+      [1, accept(2, 2, 3, 'b')],
+      [1, accept(1, 2, 3, 'a')],
+    ]);
+    expect(message).toBeNull();
+  });
+});
 
 describe('chosen-once', () => {
   it('fires when a slot gets a second command accepted by a majority in another ballot', () => {

@@ -6,6 +6,7 @@ import {
   learnOnlyChosen,
   onlyProposedChosen,
   paxosLiveness,
+  promiseKept,
 } from '../../../src/protocols/paxos/invariants';
 import { initPaxos } from '../../../src/protocols/paxos/paxos';
 import type { PaxosState } from '../../../src/protocols/paxos/types';
@@ -85,6 +86,40 @@ describe('at-most-one-chosen', () => {
       [1, accept(b(4, 3), 'b')],
     ]);
     expect(message).toContain('two values chosen');
+  });
+});
+
+describe('promise-kept (P1a)', () => {
+  const promise = (ballot: Ballot) => (s: PaxosState) => {
+    s.promised = ballot;
+  };
+  /** A restart: the acceptor comes back with `promised` (what its disk held). */
+  const restartWith = (promised: Ballot) => (s: PaxosState) => {
+    s.promised = promised;
+  };
+
+  it('fires when an acceptor accepts below a ballot it promised before a restart', () => {
+    const world = cluster();
+    const message = replay(promiseKept, world, [
+      [2, promise(b(2, 1))],
+      [2, restartWith(NO_BALLOT)],
+      [2, (s) => accept(b(1, 0), 'a')(Object.assign(s, { promised: b(1, 0) }))],
+    ]);
+    expect(message).toBe(
+      'n2 accepted a proposal numbered 1.0 after it had promised 2.1: it no longer honours that promise',
+    );
+  });
+
+  it('stays quiet for acceptances at or above every promise, and for a promise that rises', () => {
+    const world = cluster();
+    const message = replay(promiseKept, world, [
+      [2, promise(b(1, 0))],
+      [2, (s) => accept(b(1, 0), 'a')(s)],
+      [2, promise(b(3, 1))],
+      [2, (s) => accept(b(3, 1), 'a')(s)],
+      [1, (s) => accept(b(2, 0), 'b')(Object.assign(s, { promised: b(2, 0) }))],
+    ]);
+    expect(message).toBeNull();
   });
 });
 
