@@ -8,72 +8,13 @@ import {
   recoverReplica,
 } from '../../../src/protocols/crdt/gossip';
 import type { CrdtMsg, Replica } from '../../../src/protocols/crdt/types';
-import { paramDefaults } from '../../../src/sim/scenario';
-import type {
-  ClientOp,
-  ClientReply,
-  Micros,
-  NodeCtx,
-  NodeId,
-  ParamValues,
-  Rng,
-} from '../../../src/sim/types';
-
-/** A deterministic stand-in for the kernel's context: it records, and does nothing else. */
-export class FakeCtx<S> implements NodeCtx<CrdtMsg<S>> {
-  now: Micros = 0;
-  readonly peers: readonly NodeId[];
-  readonly params: ParamValues;
-  sent: { to: NodeId; msg: CrdtMsg<S> }[] = [];
-  timers = new Map<string, Micros | { readonly min: Micros; readonly max: Micros }>();
-  disk = new Map<string, unknown>();
-  replies: { op: ClientOp; result: ClientReply }[] = [];
-  notes: [string, number][] = [];
-  /** Picks peers in order: the fake shuffle never swaps. */
-  readonly rng: Rng = { int: () => 0, range: (min) => min, chancePpm: () => false };
-
-  constructor(
-    readonly self: NodeId,
-    readonly nodes: number,
-    params: Partial<Record<string, number | boolean | string>> = {},
-    readonly variant: string | null = null,
-  ) {
-    this.peers = Array.from({ length: nodes }, (_, i) => i).filter((i) => i !== self);
-    this.params = { ...paramDefaults(GOSSIP_PARAMS), ...params } as ParamValues;
-  }
-
-  send(to: NodeId, msg: CrdtMsg<S>): void {
-    this.sent.push({ to, msg });
-  }
-  broadcast(msg: CrdtMsg<S>): void {
-    for (const peer of this.peers) this.send(peer, msg);
-  }
-  setTimer(name: string, delay: Micros | { readonly min: Micros; readonly max: Micros }): void {
-    this.timers.set(name, delay);
-  }
-  cancelTimer(name: string): void {
-    this.timers.delete(name);
-  }
-  persist(key: string, value: unknown): void {
-    if (value === undefined) this.disk.delete(key);
-    else this.disk.set(key, structuredClone(value));
-  }
-  reply(op: ClientOp, result: ClientReply): void {
-    this.replies.push({ op, result });
-  }
-  note(kind: string, value = 0): void {
-    this.notes.push([kind, value]);
-  }
-  take(): { to: NodeId; msg: CrdtMsg<S> }[] {
-    const out = this.sent;
-    this.sent = [];
-    return out;
-  }
-}
+import type { ClientOp, ClientReply, NodeId } from '../../../src/sim/types';
+import { type ParamOverrides, RecordingCtx, type Sent } from '../recording-ctx';
 
 /** One replica under test, driven through the protocol's handlers. */
 export class Node<S> {
-  readonly ctx: FakeCtx<S>;
+  /** Its rng draws 0: the gossip shuffle never swaps, so peers are picked in order. */
+  readonly ctx: RecordingCtx<CrdtMsg<S>>;
   state: Replica<S>;
   private seq = 0;
 
@@ -81,10 +22,10 @@ export class Node<S> {
     readonly type: CrdtType<S>,
     self: NodeId,
     nodes = 3,
-    params: Partial<Record<string, number | boolean | string>> = {},
+    params: ParamOverrides = {},
     variant: string | null = null,
   ) {
-    this.ctx = new FakeCtx<S>(self, nodes, params, variant);
+    this.ctx = new RecordingCtx<CrdtMsg<S>>(GOSSIP_PARAMS, self, nodes, params, variant);
     this.state = initReplica(type, this.ctx);
   }
 
@@ -94,16 +35,12 @@ export class Node<S> {
     return this.ctx.replies[this.ctx.replies.length - 1]!.result;
   }
 
-  gossip(): { to: NodeId; msg: CrdtMsg<S> }[] {
-    this.ctx.sent = [];
-    onGossipTimer(this.type, this.ctx, this.state);
-    return this.ctx.take();
+  gossip(): Sent<CrdtMsg<S>>[] {
+    return this.ctx.collect(() => onGossipTimer(this.type, this.ctx, this.state));
   }
 
-  receive(from: NodeId, msg: CrdtMsg<S>): { to: NodeId; msg: CrdtMsg<S> }[] {
-    this.ctx.sent = [];
-    onGossipMessage(this.type, this.ctx, this.state, from, msg);
-    return this.ctx.take();
+  receive(from: NodeId, msg: CrdtMsg<S>): Sent<CrdtMsg<S>>[] {
+    return this.ctx.collect(() => onGossipMessage(this.type, this.ctx, this.state, from, msg));
   }
 
   /** Crash and restart from disk (amnesia: from an empty disk). */
@@ -118,11 +55,7 @@ export class Node<S> {
 }
 
 /** Deliver every message in `sent` to its node, and what those send, until nothing is left. */
-export function deliverAll<S>(
-  nodes: Node<S>[],
-  from: NodeId,
-  sent: { to: NodeId; msg: CrdtMsg<S> }[],
-) {
+export function deliverAll<S>(nodes: Node<S>[], from: NodeId, sent: Sent<CrdtMsg<S>>[]) {
   const queue = sent.map((s) => ({ from, ...s }));
   while (queue.length > 0) {
     const { from: sender, to, msg } = queue.shift()!;

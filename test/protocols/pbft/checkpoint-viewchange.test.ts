@@ -6,6 +6,7 @@ import type {
   PbftMsg,
   PreparedProof,
   Request,
+  Status,
   ViewChange,
 } from '../../../src/protocols/pbft/types';
 import { NULL_DIGEST, VIEW_CHANGE_TIMER } from '../../../src/protocols/pbft/types';
@@ -24,6 +25,19 @@ function afterTwo(self = 1): Replica {
 
 function checkpointFrom(replica: Replica, n: number): Checkpoint {
   return { type: 'CHECKPOINT', n, digest: stateDigest(replica.state.store) };
+}
+
+/** n1 of afterTwo, whose checkpoint at 2 the CHECKPOINTs of n2 and n3 made stable. */
+function stableAtTwo(): Replica {
+  const replica = afterTwo(1);
+  replica.receive(2, checkpointFrom(replica, 2));
+  replica.receive(3, checkpointFrom(replica, 2));
+  return replica;
+}
+
+/** The STATUS of a peer in `view` that has executed nothing and has no stable checkpoint. */
+function status(view: number, viewChanging: boolean): Status {
+  return { type: 'STATUS', view, viewChanging, h: 0, executed: 0 };
 }
 
 describe('4.3 checkpoints and garbage collection', () => {
@@ -62,9 +76,7 @@ describe('4.3 checkpoints and garbage collection', () => {
   });
 
   it('a replica behind a stable checkpoint takes the state (DATA) only with a valid proof and a state of that digest', () => {
-    const ahead = afterTwo(1);
-    ahead.receive(2, checkpointFrom(ahead, 2));
-    ahead.receive(3, checkpointFrom(ahead, 2));
+    const ahead = stableAtTwo();
     const data = dataFor(ahead.state)!;
     expect(data.proof.map((vote) => vote.signer)).toEqual([1, 2, 3]);
     const behind = new Replica(3, { params: { checkpointInterval: 2 } });
@@ -80,16 +92,8 @@ describe('4.3 checkpoints and garbage collection', () => {
   });
 
   it('a peer whose STATUS shows it is behind the stable checkpoint is sent the state', () => {
-    const ahead = afterTwo(1);
-    ahead.receive(2, checkpointFrom(ahead, 2));
-    ahead.receive(3, checkpointFrom(ahead, 2));
-    const sent = ahead.receive(3, {
-      type: 'STATUS',
-      view: 0,
-      viewChanging: false,
-      h: 0,
-      executed: 0,
-    });
+    const ahead = stableAtTwo();
+    const sent = ahead.receive(3, status(0, false));
     expect(only(sent, 'DATA')).toHaveLength(1);
   });
 });
@@ -112,6 +116,15 @@ function certificate(view: number, n: number, r: Request | null, nodes = 4): Pre
 
 function viewChange(view: number, prepared: PreparedProof[] = []): ViewChange {
   return { type: 'VIEW-CHANGE', view, n: 0, checkpointProof: [], prepared };
+}
+
+/** n2 after the VIEW-CHANGEs of n1 and n3 for view 1 and its own timeout there: in view 2. */
+function movedOn(): Replica {
+  const ahead = new Replica(2);
+  ahead.receive(1, viewChange(1));
+  ahead.receive(3, viewChange(1));
+  ahead.timer(VIEW_CHANGE_TIMER);
+  return ahead;
 }
 
 describe('4.4 view changes', () => {
@@ -164,18 +177,9 @@ describe('4.4 view changes', () => {
   });
 
   it('a replica that moved on resends its VIEW-CHANGE for a view a peer is still changing to', () => {
-    const ahead = new Replica(2);
-    ahead.receive(1, viewChange(1));
-    ahead.receive(3, viewChange(1));
-    ahead.timer(VIEW_CHANGE_TIMER);
+    const ahead = movedOn();
     expect(ahead.state.view).toBe(2);
-    const sent = ahead.receive(3, {
-      type: 'STATUS',
-      view: 1,
-      viewChanging: true,
-      h: 0,
-      executed: 0,
-    });
+    const sent = ahead.receive(3, status(1, true));
     expect(only(sent, 'VIEW-CHANGE').map((vc) => vc.view)).toEqual([1]);
   });
 
@@ -273,30 +277,15 @@ describe('recovery from disk', () => {
     primary.receive(3, viewChange(1));
     expect(primary.state).toMatchObject({ view: 1, status: 'normal' });
     primary.restart();
-    const sent = primary.receive(0, {
-      type: 'STATUS',
-      view: 1,
-      viewChanging: true,
-      h: 0,
-      executed: 0,
-    });
+    const sent = primary.receive(0, status(1, true));
     expect(only(sent, 'NEW-VIEW').map((nv) => nv.view)).toEqual([1]);
   });
 
   it('a replica that moved on keeps its earlier VIEW-CHANGE messages on disk, to resend them after a crash', () => {
-    const ahead = new Replica(2);
-    ahead.receive(1, viewChange(1));
-    ahead.receive(3, viewChange(1));
-    ahead.timer(VIEW_CHANGE_TIMER);
+    const ahead = movedOn();
     ahead.restart();
     expect(ahead.state).toMatchObject({ view: 2, status: 'view-change' });
-    const sent = ahead.receive(3, {
-      type: 'STATUS',
-      view: 1,
-      viewChanging: true,
-      h: 0,
-      executed: 0,
-    });
+    const sent = ahead.receive(3, status(1, true));
     expect(only(sent, 'VIEW-CHANGE').map((vc) => vc.view)).toEqual([1]);
   });
 

@@ -1,12 +1,5 @@
 import { pbft } from '../../../src/protocols/pbft';
 import { requestDigest } from '../../../src/protocols/pbft/digest';
-import {
-  initPbft,
-  onPbftClientOp,
-  onPbftMessage,
-  onPbftTimer,
-  recoverPbft,
-} from '../../../src/protocols/pbft/replica';
 import type {
   Commit,
   PbftMsg,
@@ -15,103 +8,33 @@ import type {
   Prepare,
   Request,
 } from '../../../src/protocols/pbft/types';
-import { paramDefaults } from '../../../src/sim/scenario';
-import type {
-  ClientOp,
-  ClientReply,
-  Micros,
-  NodeCtx,
-  NodeId,
-  ParamValues,
-  Rng,
-} from '../../../src/sim/types';
+import type { ClientOp, NodeId } from '../../../src/sim/types';
+import { NodeUnderTest, RecordingCtx } from '../recording-ctx';
 
-/** Everything a handler asked for, in order, so a test can assert on it. */
-export interface Sent {
-  readonly to: NodeId;
-  readonly msg: PbftMsg;
-}
+export { only } from '../recording-ctx';
 
-/** A deterministic stand-in for the kernel's context: it records, and does nothing else. */
-export class FakeCtx implements NodeCtx<PbftMsg> {
-  now: Micros = 0;
-  readonly peers: readonly NodeId[];
-  readonly params: ParamValues;
-  sent: Sent[] = [];
-  timers = new Map<string, Micros | { readonly min: Micros; readonly max: Micros }>();
-  disk = new Map<string, unknown>();
-  replies: { op: ClientOp; result: ClientReply }[] = [];
-  notes: [string, number][] = [];
-  readonly rng: Rng = { int: () => 0, range: (min) => min, chancePpm: () => false };
-
-  constructor(
-    readonly self: NodeId,
-    readonly nodes: number,
-    params: Partial<Record<string, number | boolean | string>>,
-    public variant: string | null,
-  ) {
-    this.peers = Array.from({ length: nodes }, (_, i) => i).filter((i) => i !== self);
-    this.params = { ...paramDefaults(pbft.params), ...params } as ParamValues;
-  }
-
-  send(to: NodeId, msg: PbftMsg): void {
-    this.sent.push({ to, msg });
-  }
-  broadcast(msg: PbftMsg): void {
-    for (const peer of this.peers) this.send(peer, msg);
-  }
-  setTimer(name: string, delay: Micros | { readonly min: Micros; readonly max: Micros }): void {
-    this.timers.set(name, delay);
-  }
-  cancelTimer(name: string): void {
-    this.timers.delete(name);
-  }
-  persist(key: string, value: unknown): void {
-    if (value === undefined) this.disk.delete(key);
-    else this.disk.set(key, structuredClone(value));
-  }
-  reply(op: ClientOp, result: ClientReply): void {
-    this.replies.push({ op, result });
-  }
-  note(kind: string, value = 0): void {
-    this.notes.push([kind, value]);
-  }
-}
-
-/** One replica under test, driven through the module's handlers. */
-export class Replica {
-  readonly ctx: FakeCtx;
-  state: PbftState;
-
+/**
+ * One replica under test, driven through the module's handlers. What a handler sent is
+ * returned, and stays in ctx.sent until the next call.
+ */
+export class Replica extends NodeUnderTest<PbftState, PbftMsg> {
   constructor(
     self: NodeId,
     options: { nodes?: number; params?: Record<string, number | string>; variant?: string } = {},
   ) {
-    this.ctx = new FakeCtx(self, options.nodes ?? 4, options.params ?? {}, options.variant ?? null);
-    this.state = initPbft(this.ctx, this.ctx.params);
-  }
-
-  receive(from: NodeId, msg: PbftMsg): Sent[] {
-    this.ctx.sent = [];
-    onPbftMessage(this.ctx, this.state, from, msg);
-    return this.ctx.sent;
-  }
-
-  timer(name: string): Sent[] {
-    this.ctx.sent = [];
-    onPbftTimer(this.ctx, this.state, name);
-    return this.ctx.sent;
-  }
-
-  client(op: ClientOp): Sent[] {
-    this.ctx.sent = [];
-    onPbftClientOp(this.ctx, this.state, op);
-    return this.ctx.sent;
+    const ctx = new RecordingCtx<PbftMsg>(
+      pbft.params,
+      self,
+      options.nodes ?? 4,
+      options.params ?? {},
+      options.variant ?? null,
+    );
+    super(pbft, ctx, true);
   }
 
   restart(): void {
     this.ctx.timers.clear();
-    this.state = recoverPbft(this.ctx, new Map(this.ctx.disk), this.ctx.params);
+    this.state = this.fromDisk();
   }
 }
 
@@ -139,13 +62,6 @@ export function prepare(view: number, n: number, request: Request | null): Prepa
 
 export function commit(view: number, n: number, request: Request | null): Commit {
   return { type: 'COMMIT', view, n, digest: requestDigest(request) };
-}
-
-export function only<T extends PbftMsg['type']>(
-  sent: readonly Sent[],
-  type: T,
-): Extract<PbftMsg, { type: T }>[] {
-  return sent.filter((s) => s.msg.type === type).map((s) => s.msg as Extract<PbftMsg, { type: T }>);
 }
 
 /**

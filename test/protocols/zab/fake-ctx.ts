@@ -1,120 +1,39 @@
 import { zab } from '../../../src/protocols/zab';
-import { onClientOp } from '../../../src/protocols/zab/client';
 import { makeZxid } from '../../../src/protocols/zab/common';
 import { appendEntries } from '../../../src/protocols/zab/history';
 import type { Entry, Txn, ZabMsg, ZabState } from '../../../src/protocols/zab/types';
-import { initZab, onZabMessage, onZabTimer, recoverZab } from '../../../src/protocols/zab/zab';
-import { paramDefaults } from '../../../src/sim/scenario';
-import type {
-  ClientOp,
-  ClientReply,
-  Micros,
-  NodeCtx,
-  NodeId,
-  ParamValues,
-  Rng,
-} from '../../../src/sim/types';
+import type { ClientOp, NodeId, Rng } from '../../../src/sim/types';
+import { NodeUnderTest, type ParamOverrides, RecordingCtx, type Sent } from '../recording-ctx';
 
-/** Everything a handler asked for, in order, so a test can assert on it. */
-export interface Sent {
-  readonly to: NodeId;
-  readonly msg: ZabMsg;
-}
-
-/** A deterministic stand-in for the kernel's context: it records, and does nothing else. */
-export class FakeCtx implements NodeCtx<ZabMsg> {
-  now: Micros = 0;
-  readonly peers: readonly NodeId[];
-  readonly params: ParamValues;
-  sent: Sent[] = [];
-  timers = new Map<string, Micros | { readonly min: Micros; readonly max: Micros }>();
-  disk = new Map<string, unknown>();
+/** The recording context, with ZAB's connection numbers and its disk writes in order. */
+export class FakeCtx extends RecordingCtx<ZabMsg> {
   /** The disk keys written, in order (to check what was persisted before a send). */
   writes: string[] = [];
-  replies: { op: ClientOp; result: ClientReply }[] = [];
-  notes: [string, number][] = [];
-  readonly rng: Rng = { int: () => 6, range: (min) => min, chancePpm: () => false };
+  /** Draws 6 for int (so a new connection is numbered 7, see CONN), the lowest otherwise. */
+  override readonly rng: Rng = { int: () => 6, range: (min) => min, chancePpm: () => false };
 
-  constructor(
-    readonly self: NodeId,
-    readonly nodes = 5,
-    params: Partial<Record<string, number | boolean | string>> = {},
-    public variant: string | null = null,
-  ) {
-    this.peers = Array.from({ length: nodes }, (_, i) => i).filter((i) => i !== self);
-    this.params = { ...paramDefaults(zab.params), ...params } as ParamValues;
+  constructor(self: NodeId, nodes = 5, params: ParamOverrides = {}, variant: string | null = null) {
+    super(zab.params, self, nodes, params, variant);
   }
 
-  send(to: NodeId, msg: ZabMsg): void {
-    this.sent.push({ to, msg });
-  }
-  broadcast(msg: ZabMsg): void {
-    for (const peer of this.peers) this.send(peer, msg);
-  }
-  setTimer(name: string, delay: Micros | { readonly min: Micros; readonly max: Micros }): void {
-    this.timers.set(name, delay);
-  }
-  cancelTimer(name: string): void {
-    this.timers.delete(name);
-  }
-  persist(key: string, value: unknown): void {
+  override persist(key: string, value: unknown): void {
     this.writes.push(key);
-    if (value === undefined) this.disk.delete(key);
-    else this.disk.set(key, structuredClone(value));
-  }
-  reply(op: ClientOp, result: ClientReply): void {
-    this.replies.push({ op, result });
-  }
-  note(kind: string, value = 0): void {
-    this.notes.push([kind, value]);
-  }
-
-  take(): Sent[] {
-    const out = this.sent;
-    this.sent = [];
-    return out;
+    super.persist(key, value);
   }
 }
 
 /** One server under test: its context and its state, driven through the module's handlers. */
-export class Node {
-  readonly ctx: FakeCtx;
-  state: ZabState;
-
-  constructor(
-    self: NodeId,
-    nodes = 5,
-    params: Partial<Record<string, number | boolean | string>> = {},
-    variant: string | null = null,
-  ) {
-    this.ctx = new FakeCtx(self, nodes, params, variant);
-    this.state = initZab(this.ctx, this.ctx.params);
+export class Node extends NodeUnderTest<ZabState, ZabMsg, FakeCtx> {
+  constructor(self: NodeId, nodes = 5, params: ParamOverrides = {}, variant: string | null = null) {
+    super(zab, new FakeCtx(self, nodes, params, variant));
     this.ctx.take();
   }
 
-  receive(from: NodeId, msg: ZabMsg): Sent[] {
-    this.ctx.sent = [];
-    onZabMessage(this.ctx, this.state, from, msg);
-    return this.ctx.take();
-  }
-
-  timer(name: string): Sent[] {
-    this.ctx.sent = [];
-    onZabTimer(this.ctx, this.state, name);
-    return this.ctx.take();
-  }
-
-  client(op: ClientOp): Sent[] {
-    this.ctx.sent = [];
-    onClientOp(this.ctx, this.state, op);
-    return this.ctx.take();
-  }
-
   /** Crash and restart: a fresh state from what is on disk. */
-  restart(): Sent[] {
-    this.ctx.sent = [];
-    this.state = recoverZab(this.ctx, new Map(this.ctx.disk), this.ctx.params);
-    return this.ctx.take();
+  restart(): Sent<ZabMsg>[] {
+    return this.ctx.collect(() => {
+      this.state = this.fromDisk();
+    });
   }
 
   /** Put these entries in the history (and on disk), as if accepted earlier. */
@@ -164,7 +83,7 @@ export function entries(epoch: number, from: number, to: number): Entry[] {
 }
 
 export function only<T extends ZabMsg['type']>(
-  sent: Sent[],
+  sent: Sent<ZabMsg>[],
   type: T,
 ): (Extract<ZabMsg, { type: T }> & { to: NodeId })[] {
   return sent
@@ -198,7 +117,7 @@ export function elect(n: Node, leader: NodeId, epoch = 0, zxid = 0): void {
  * synced follower (connection CONN). `history` is its history before the election.
  */
 export function leaderOf3(
-  params: Partial<Record<string, number | boolean | string>> = {},
+  params: ParamOverrides = {},
   variant: string | null = null,
   history: readonly Entry[] = [],
 ): Node {
@@ -217,10 +136,7 @@ export function leaderOf3(
  * n0 of a three-server cluster following n2 in epoch 1 after an empty DIFF: in broadcast
  * phase, the next message on its connection has sequence number 4.
  */
-export function followerOf3(
-  params: Partial<Record<string, number | boolean | string>> = {},
-  variant: string | null = null,
-): Node {
+export function followerOf3(params: ParamOverrides = {}, variant: string | null = null): Node {
   const n = new Node(0, 3, params, variant);
   elect(n, 2);
   n.receive(2, { type: 'NEWEPOCH', conn: CONN, seq: 0, epoch: 1 });

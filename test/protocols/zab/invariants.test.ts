@@ -31,37 +31,49 @@ function leading(s: ZabState, epoch: number): ZabState {
   return s;
 }
 
-/** Run an invariant over a sequence of (node that acted, cluster states); the first message. */
+/** The cluster as an invariant sees it just after `lastNode` acted. */
+function viewOf(lastNode: number, states: (ZabState | null)[]): ClusterView<ZabState> {
+  return { now: 0, states, lastNode, params: {}, variant: null, history: [] };
+}
+
+/**
+ * Run an invariant over a sequence of (node that acted, cluster states), from `memory` (fresh
+ * by default); the first message.
+ */
 function run<M>(
   inv: Invariant<ZabState, M>,
   steps: [number, (ZabState | null)[]][],
+  memory: M = inv.init(),
 ): string | null {
-  const memory = inv.init();
   for (const [lastNode, states] of steps) {
-    const view: ClusterView<ZabState> = {
-      now: 0,
-      states,
-      lastNode,
-      params: {},
-      variant: null,
-      history: [],
-    };
-    const message = inv.check(memory, view);
+    const message = inv.check(memory, viewOf(lastNode, states));
     if (message !== null) return message;
   }
   return null;
+}
+
+/** Run an invariant over two servers n0 and n1 that act in turn, n0 first (from `memory`). */
+function inTurn<M>(
+  inv: Invariant<ZabState, M>,
+  n0: ZabState,
+  n1: ZabState,
+  memory: M = inv.init(),
+): string | null {
+  return run(
+    inv,
+    [
+      [0, [n0, n1]],
+      [1, [n0, n1]],
+    ],
+    memory,
+  );
 }
 
 describe('integrity', () => {
   it('accepts a delivered transaction its primary broadcast', () => {
     const leader = leading(server(entries(1, 1, 2), 0), 1);
     const follower = server(entries(1, 1, 2));
-    expect(
-      run(integrity, [
-        [0, [leader, follower]],
-        [1, [leader, follower]],
-      ]),
-    ).toBeNull();
+    expect(inTurn(integrity, leader, follower)).toBeNull();
   });
 
   it('catches a delivered transaction no primary broadcast', () => {
@@ -74,12 +86,7 @@ describe('integrity', () => {
   it('catches a delivered transaction that differs from the broadcast one', () => {
     const leader = leading(server(entries(1, 1, 1), 0), 1);
     const follower = server([{ zxid: z(1, 1), txn: put(0, 1, 'x', 'forged') }]);
-    expect(
-      run(integrity, [
-        [0, [leader, follower]],
-        [1, [leader, follower]],
-      ]),
-    ).toMatch(/its primary broadcast/);
+    expect(inTurn(integrity, leader, follower)).toMatch(/its primary broadcast/);
   });
 });
 
@@ -87,23 +94,15 @@ describe('total order', () => {
   it('catches a transaction delivered at different positions (a predecessor missing)', () => {
     const a = server(entries(1, 1, 3));
     const b = server([...entries(1, 1, 1), ...entries(1, 3, 3)]);
-    expect(
-      run(totalOrder, [
-        [0, [a, b]],
-        [1, [a, b]],
-      ]),
-    ).toMatch(/n1 delivered 1:3 after 1 transactions; another process delivered it after 2/);
+    expect(inTurn(totalOrder, a, b)).toMatch(
+      /n1 delivered 1:3 after 1 transactions; another process delivered it after 2/,
+    );
   });
 
   it('accepts a server that lags behind', () => {
     const a = server(entries(1, 1, 3));
     const b = server(entries(1, 1, 2));
-    expect(
-      run(totalOrder, [
-        [0, [a, b]],
-        [1, [a, b]],
-      ]),
-    ).toBeNull();
+    expect(inTurn(totalOrder, a, b)).toBeNull();
   });
 });
 
@@ -111,12 +110,9 @@ describe('agreement', () => {
   it('catches two servers that delivered different transactions in the same place', () => {
     const a = server([...entries(1, 1, 2)]);
     const b = server([...entries(1, 1, 1), ...entries(2, 1, 1)]);
-    expect(
-      run(agreement, [
-        [0, [a, b]],
-        [1, [a, b]],
-      ]),
-    ).toMatch(/n1 delivered 2:1 .* as transaction #2, where n0 delivered 1:2/);
+    expect(inTurn(agreement, a, b)).toMatch(
+      /n1 delivered 2:1 .* as transaction #2, where n0 delivered 1:2/,
+    );
   });
 
   it('a restarted server delivering its history again is fine', () => {
@@ -133,26 +129,12 @@ describe('agreement', () => {
   it('a server whose delivered transactions are rewritten is checked again from there', () => {
     const a = server(entries(1, 1, 2));
     const b = server(entries(1, 1, 2));
-    const steps: [number, (ZabState | null)[]][] = [
-      [0, [a, b]],
-      [1, [a, b]],
-    ];
-    expect(run(agreement, steps)).toBeNull();
     const memory = agreement.init();
-    for (const [node, states] of steps)
-      agreement.check(memory, {
-        now: 0,
-        states,
-        lastNode: node,
-        params: {},
-        variant: null,
-        history: [],
-      });
+    expect(inTurn(agreement, a, b, memory)).toBeNull();
     b.history[1] = { zxid: z(2, 1), txn: put(0, 1, 'x', 'other') };
     b.rewrites = 1;
     b.rewrittenFrom = 1;
-    const view = { now: 0, states: [a, b], lastNode: 1, params: {}, variant: null, history: [] };
-    expect(agreement.check(memory, view)).toMatch(/as transaction #2/);
+    expect(agreement.check(memory, viewOf(1, [a, b]))).toMatch(/as transaction #2/);
   });
 });
 
@@ -178,15 +160,19 @@ describe('primary order', () => {
 });
 
 describe('primary integrity', () => {
+  /** n0 delivers its history while n1 is down, then n1 comes up as `primary`. */
+  const establishedAfter = (follower: ZabState, primary: ZabState) =>
+    run(primaryIntegrity, [
+      [0, [follower, null]],
+      [1, [follower, primary]],
+    ]);
+
   it('catches a primary established without a transaction delivered in an earlier epoch', () => {
     const follower = server(entries(1, 1, 3));
     const primary = leading(server(entries(1, 1, 2)), 2);
-    expect(
-      run(primaryIntegrity, [
-        [0, [follower, null]],
-        [1, [follower, primary]],
-      ]),
-    ).toMatch(/n1 became primary of epoch 2 without 1:3, delivered by n0/);
+    expect(establishedAfter(follower, primary)).toMatch(
+      /n1 became primary of epoch 2 without 1:3, delivered by n0/,
+    );
   });
 
   it('catches a later delivery of an earlier epoch that a primary in office lacks', () => {
@@ -203,11 +189,6 @@ describe('primary integrity', () => {
   it('accepts a primary that holds everything delivered before it', () => {
     const follower = server(entries(1, 1, 3));
     const primary = leading(server(entries(1, 1, 3)), 2);
-    expect(
-      run(primaryIntegrity, [
-        [0, [follower, null]],
-        [1, [follower, primary]],
-      ]),
-    ).toBeNull();
+    expect(establishedAfter(follower, primary)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { betterVote } from '../../../src/protocols/zab/election';
 import { commonPrefix, summarize } from '../../../src/protocols/zab/history';
 import { makeZxid } from '../../../src/protocols/zab/common';
-import { VARIANT } from '../../../src/protocols/zab/types';
+import { VARIANT, type Entry, type Role } from '../../../src/protocols/zab/types';
 import {
   CONN,
   Node,
@@ -23,6 +23,26 @@ import {
  */
 
 const z = makeZxid;
+
+/** The leader n2 of followerOf3 proposes `entry` to `f` as message `seq`, then commits it. */
+function proposeAndCommit(f: Node, seq: number, entry: Entry): void {
+  f.receive(2, { type: 'PROPOSAL', conn: CONN, seq, entry });
+  f.receive(2, { type: 'COMMIT', conn: CONN, seq: seq + 1, zxid: entry.zxid });
+}
+
+/** syncTimeoutMicros 300 ms over tickMicros 50 ms: a syncLimit of 6 ticks. */
+const SYNC_LIMIT_TICKS = 6;
+
+/**
+ * Tick `n`, which has heard nothing for `silent` ticks already, up to syncLimit ticks of
+ * silence: it is still `role` then, and looking one tick later.
+ */
+function outlastSyncLimit(n: Node, role: Role, silent = 0): void {
+  for (let tick = silent + 1; tick <= SYNC_LIMIT_TICKS; tick++) n.timer('tick');
+  expect(n.state.role).toBe(role);
+  n.timer('tick');
+  expect(n.state.role).toBe('looking');
+}
 
 describe('Fast Leader Election', () => {
   it('a vote is better by epoch first, then zxid, then server id (totalOrderPredicate)', () => {
@@ -108,25 +128,12 @@ describe('Fast Leader Election', () => {
     n.state.round = 9;
     // The leader and one follower updated their votes to epoch 2 (updateElectionVote); the
     // followers' zxids differ with the moment each decided.
-    n.receive(4, {
-      type: 'NOTIFICATION',
-      round: 3,
-      state: 'following',
-      vote: { leader: 3, zxid: z(1, 4), epoch: 2 },
-    });
-    n.receive(1, {
-      type: 'NOTIFICATION',
-      round: 4,
-      state: 'following',
-      vote: { leader: 3, zxid: z(1, 7), epoch: 2 },
-    });
+    const votesFor3 = (from: number, state: Role, round: number, zxid: number) =>
+      n.receive(from, { type: 'NOTIFICATION', round, state, vote: { leader: 3, zxid, epoch: 2 } });
+    votesFor3(4, 'following', 3, z(1, 4));
+    votesFor3(1, 'following', 4, z(1, 7));
     expect(n.state.role).toBe('looking');
-    n.receive(3, {
-      type: 'NOTIFICATION',
-      round: 4,
-      state: 'leading',
-      vote: { leader: 3, zxid: z(1, 7), epoch: 2 },
-    });
+    votesFor3(3, 'leading', 4, z(1, 7));
     expect(n.state.role).toBe('following');
     expect(n.state.leader).toBe(3);
   });
@@ -443,21 +450,12 @@ describe('Phase 3: broadcast', () => {
     expect(f.state.role).toBe('following');
   });
 
-  // syncTimeoutMicros 300 ms over tickMicros 50 ms: a syncLimit of 6 ticks.
   it('a follower that stops hearing its leader for more than syncLimit ticks looks for a leader again', () => {
-    const f = followerOf3();
-    for (let tick = 1; tick <= 6; tick++) f.timer('tick');
-    expect(f.state.role).toBe('following');
-    f.timer('tick');
-    expect(f.state.role).toBe('looking');
+    outlastSyncLimit(followerOf3(), 'following');
   });
 
   it('a leader that stops hearing a quorum for more than syncLimit ticks gives up', () => {
-    const n = leaderOf3();
-    for (let tick = 1; tick <= 6; tick++) n.timer('tick');
-    expect(n.state.role).toBe('leading');
-    n.timer('tick');
-    expect(n.state.role).toBe('looking');
+    outlastSyncLimit(leaderOf3(), 'leading');
   });
 
   it('timeouts count ticks, not clock readings: a clock jumped back does not stretch them', () => {
@@ -465,10 +463,7 @@ describe('Phase 3: broadcast', () => {
     n.ctx.now = 5_000_000;
     n.timer('tick');
     n.ctx.now = 1_000_000; // the clock jumps back by 4 s
-    for (let tick = 2; tick <= 6; tick++) n.timer('tick');
-    expect(n.state.role).toBe('leading');
-    n.timer('tick');
-    expect(n.state.role).toBe('looking');
+    outlastSyncLimit(n, 'leading', 1);
   });
 });
 
@@ -493,13 +488,7 @@ describe('clients', () => {
       cmd: { key: 'x', value: 'v' },
     });
     expect(f.ctx.replies).toEqual([]);
-    f.receive(2, {
-      type: 'PROPOSAL',
-      conn: CONN,
-      seq: 4,
-      entry: { zxid: z(1, 2), txn: put(4, 1, 'x', 'v') },
-    });
-    f.receive(2, { type: 'COMMIT', conn: CONN, seq: 5, zxid: z(1, 2) });
+    proposeAndCommit(f, 4, { zxid: z(1, 2), txn: put(4, 1, 'x', 'v') });
     expect(f.ctx.replies).toEqual([{ op: op(4, 1, 'put', 'x', 'v'), result: { kind: 'ok' } }]);
   });
 
@@ -517,13 +506,7 @@ describe('clients', () => {
     const sent = f.client(op(4, 2, 'get', 'x'));
     const sync = only(sent, 'SYNC')[0]!;
     expect(f.ctx.replies).toEqual([]);
-    f.receive(2, {
-      type: 'PROPOSAL',
-      conn: CONN,
-      seq: 4,
-      entry: { zxid: z(1, 1), txn: put(1, 1, 'x', 'new') },
-    });
-    f.receive(2, { type: 'COMMIT', conn: CONN, seq: 5, zxid: z(1, 1) });
+    proposeAndCommit(f, 4, { zxid: z(1, 1), txn: put(1, 1, 'x', 'new') });
     f.receive(2, { type: 'SYNC', conn: CONN, seq: 6, reqId: sync.reqId });
     expect(f.ctx.replies[0]!.result).toEqual({ kind: 'ok', value: 'new' });
   });
@@ -591,7 +574,7 @@ describe('clients', () => {
   it('going back to election sends every waiting client elsewhere', () => {
     const f = followerOf3();
     f.client(op(4, 1, 'get', 'x'));
-    for (let tick = 1; tick <= 7; tick++) f.timer('tick');
+    for (let tick = 1; tick <= SYNC_LIMIT_TICKS + 1; tick++) f.timer('tick');
     expect(f.state.role).toBe('looking');
     expect(f.ctx.replies).toEqual([{ op: op(4, 1, 'get', 'x'), result: { kind: 'redirect' } }]);
   });
@@ -600,8 +583,7 @@ describe('clients', () => {
 describe('persistence', () => {
   it('acceptedEpoch, currentEpoch and the history survive a restart; commit does not', () => {
     const f = followerOf3();
-    f.receive(2, { type: 'PROPOSAL', conn: CONN, seq: 4, entry: entries(1, 1, 1)[0]! });
-    f.receive(2, { type: 'COMMIT', conn: CONN, seq: 5, zxid: z(1, 1) });
+    proposeAndCommit(f, 4, entries(1, 1, 1)[0]!);
     f.restart();
     expect(f.state).toMatchObject({
       acceptedEpoch: 1,
