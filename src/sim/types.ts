@@ -209,14 +209,25 @@ export interface InspectSection {
   readonly title: string;
   readonly rows?: readonly (readonly [label: string, value: string | number | boolean | null])[];
   /** A row of cells; `tone` picks a colour (e.g. the term), `marked` outlines a cell. */
-  readonly cells?: readonly {
-    readonly text: string;
-    readonly tone?: number;
-    readonly marked?: boolean;
-    readonly title?: string;
-  }[];
+  readonly cells?: readonly InspectCell[];
+  /**
+   * A small table: named columns, and rows of cells under them (e.g. replicas by phases, a cell
+   * marked for each vote held). Each row has one cell per column.
+   */
+  readonly grid?: {
+    readonly columns: readonly string[];
+    readonly rows: readonly { readonly label: string; readonly cells: readonly InspectCell[] }[];
+  };
   /** A caption under the cells (e.g. "commit index 7"). */
   readonly note?: string;
+}
+
+/** One cell of an inspector section: `tone` picks a colour, `marked` outlines it. */
+export interface InspectCell {
+  readonly text: string;
+  readonly tone?: number;
+  readonly marked?: boolean;
+  readonly title?: string;
 }
 
 export interface VariantInfo {

@@ -105,7 +105,49 @@ function phaseMatrix(s: PbftState): InspectSection[] {
   const ns = [...s.slots.keys()].sort((a, b) => b - a).slice(0, MATRIX_ROWS);
   if (ns.length === 0)
     return [{ title: 'Phase matrix', note: `no request in the window (h = ${s.stable.n})` }];
-  return ns.map((n) => phaseRow(s, s.slots.get(n)!));
+  // The oldest request not executed yet (else the newest): whose votes this replica holds.
+  const open = [...ns].reverse().find((n) => n > s.lastExecuted) ?? ns[0]!;
+  return [certificateGrid(s, s.slots.get(open)!), ...ns.map((n) => phaseRow(s, s.slots.get(n)!))];
+}
+
+/**
+ * Replicas by phases for one sequence number: a cell marked for each message this replica holds
+ * from that replica, matching the pre-prepare's digest in this view, so a certificate is seen
+ * filling up vote by vote (the primary sends the PRE-PREPARE, backups the PREPAREs, everyone a
+ * COMMIT).
+ */
+function certificateGrid(s: PbftState, slot: Slot): InspectSection {
+  const pp = slot.prePrepare?.msg ?? null;
+  const current = pp !== null && pp.view === s.view ? pp : null;
+  const digest = current?.digest ?? slot.prepared?.digest ?? '';
+  const primary = primaryOf(s.view, s.nodes);
+  const prepared = new Set(
+    matchingVotes(slot.prepares, s.view, digest, primary).map((v) => v.signer),
+  );
+  const committed = new Set(matchingVotes(slot.commits, s.view, digest, -1).map((v) => v.signer));
+  const mark = (held: boolean, tone: number, what: string) => ({
+    text: held ? '✓' : '·',
+    tone: held ? tone : TONE.missing,
+    marked: held,
+    title: held ? `holds its ${what}` : `no matching ${what} held`,
+  });
+  const rows = Array.from({ length: s.nodes }, (_, node) => ({
+    label: `n${node}${node === primary ? ' (primary)' : ''}${node === s.self ? ' (self)' : ''}`,
+    cells: [
+      node === primary
+        ? mark(current !== null, TONE.prePrepared, 'PRE-PREPARE')
+        : { text: '', title: 'only the primary sends PRE-PREPARE' },
+      node === primary
+        ? { text: '', title: 'the primary sends no PREPARE' }
+        : mark(prepared.has(node), TONE.prepared, 'PREPARE'),
+      mark(committed.has(node), TONE.committed, 'COMMIT'),
+    ],
+  }));
+  return {
+    title: `Certificates for n${slot.n} in view ${s.view} (votes held here)`,
+    grid: { columns: ['PRE-PREPARE', 'PREPARE', 'COMMIT'], rows },
+    note: `prepared with the pre-prepare and ${preparesNeeded(s.nodes)} PREPAREs; committed-local with ${s.commitQuorum} COMMITs`,
+  };
 }
 
 function phaseRow(s: PbftState, slot: Slot): InspectSection {

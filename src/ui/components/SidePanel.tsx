@@ -1,3 +1,4 @@
+import type { InspectCell } from '../../sim/types';
 import { formatMicros } from '../format';
 import { timerRemaining } from '../playback';
 import { currentRun } from '../sim-bridge';
@@ -152,20 +153,35 @@ function Inspector() {
           {section.cells && (
             <div className="cells">
               {section.cells.map((cell, j) => (
-                <span
-                  key={j}
-                  className={`cell${cell.marked ? ' marked' : ''}`}
-                  style={
-                    cell.tone !== undefined
-                      ? { background: `var(--tone-${Math.abs(cell.tone) % 8})` }
-                      : undefined
-                  }
-                  title={cell.title}
-                >
-                  {cell.text}
-                </span>
+                <Cell key={j} cell={cell} />
               ))}
             </div>
+          )}
+          {section.grid && (
+            <table className="inspect-grid">
+              <thead>
+                <tr>
+                  <th />
+                  {section.grid.columns.map((column) => (
+                    <th key={column} scope="col">
+                      {column}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {section.grid.rows.map((row) => (
+                  <tr key={row.label}>
+                    <th scope="row">{row.label}</th>
+                    {row.cells.map((cell, j) => (
+                      <td key={j}>
+                        <Cell cell={cell} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
           {section.note && <p className="muted small">{section.note}</p>}
         </div>
@@ -179,6 +195,23 @@ function Inspector() {
         </ul>
       )}
     </div>
+  );
+}
+
+/** A cell of a protocol's panel: text only (never markup), toned and outlined as it asks. */
+function Cell({ cell }: { cell: InspectCell }) {
+  return (
+    <span
+      className={`cell${cell.marked ? ' marked' : ''}${cell.text === '' && cell.tone === undefined ? ' empty' : ''}`}
+      style={
+        cell.tone !== undefined
+          ? { background: `var(--tone-${Math.abs(cell.tone) % 8})` }
+          : undefined
+      }
+      title={cell.title}
+    >
+      {cell.text}
+    </span>
   );
 }
 

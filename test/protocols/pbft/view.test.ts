@@ -63,6 +63,29 @@ describe('inspector', () => {
     expect(rows[1]!.cells!.map((cell) => cell.marked)).toEqual([true, true, true, true]);
   });
 
+  it('shows replicas by phases for the oldest open request: a cell per vote held, filling as votes arrive', () => {
+    const backup = new Replica(1);
+    certify(backup, 0, 1, put(5, 1), [2], [2, 3]);
+    backup.receive(0, prePrepare(0, 2, put(6, 1)));
+    const grid = () => {
+      const section = pbftView.inspect!(backup.state, 1).find((s) => s.grid !== undefined)!;
+      return {
+        title: section.title,
+        rows: section.grid!.rows.map((r) => [r.label, ...r.cells.map((c) => c.text)]),
+      };
+    };
+    expect(grid().title).toBe('Certificates for n2 in view 0 (votes held here)');
+    expect(grid().rows).toEqual([
+      ['n0 (primary)', '✓', '', '·'],
+      ['n1 (self)', '', '✓', '·'],
+      ['n2', '', '·', '·'],
+      ['n3', '', '·', '·'],
+    ]);
+    backup.receive(3, prepare(0, 2, put(6, 1)));
+    expect(grid().rows.map((row) => row[2])).toEqual(['', '✓', '·', '✓']);
+    expect(grid().rows.map((row) => row[3])).toEqual(['·', '✓', '·', '·']);
+  });
+
   it('shows the view, the checkpoint and the watermark window', () => {
     const sections = pbftView.inspect!(new Replica(1).state, 1);
     const facts = new Map(sections.flatMap((section) => section.rows ?? []));
