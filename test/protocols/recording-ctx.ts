@@ -105,12 +105,20 @@ export class RecordingCtx<M extends Message> implements NodeCtx<M> {
   }
 }
 
+/** The messages of one type among `sent`, with their destinations. */
+export function ofType<M extends Message, T extends M['type']>(
+  sent: readonly Sent<M>[],
+  type: T,
+): Sent<Extract<M, { type: T }>>[] {
+  return sent.filter((s) => s.msg.type === type) as Sent<Extract<M, { type: T }>>[];
+}
+
 /** The messages of one type among `sent`, without their destinations. */
 export function only<M extends Message, T extends M['type']>(
   sent: readonly Sent<M>[],
   type: T,
 ): Extract<M, { type: T }>[] {
-  return sent.filter((s) => s.msg.type === type).map((s) => s.msg as Extract<M, { type: T }>);
+  return ofType(sent, type).map((s) => s.msg);
 }
 
 /**

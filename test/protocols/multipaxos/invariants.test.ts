@@ -10,7 +10,7 @@ import {
 import { initMultiPaxos } from '../../../src/protocols/multipaxos/multipaxos';
 import type { MultiPaxosState } from '../../../src/protocols/multipaxos/types';
 import type { ClusterView, Invariant } from '../../../src/sim/types';
-import { RecordingCtx } from '../paxos/recording-ctx';
+import { RecordingCtx } from '../recording-ctx';
 import { b, put } from './node';
 
 /** The checkers themselves: each fires on a cluster that breaks its rule, and only then. */
@@ -22,7 +22,7 @@ const cmd = (value: string) => put(9, value.charCodeAt(0) - 96, 'x', value);
 
 function replay<M>(invariant: Invariant<MultiPaxosState, M>, steps: Step[]): string | null {
   const states = [0, 1, 2, 3, 4].map((self) => {
-    const ctx = new RecordingCtx(self, 5, multipaxos.params, {}, null);
+    const ctx = new RecordingCtx(multipaxos.params, self, 5);
     return initMultiPaxos(ctx, ctx.params);
   });
   const memory = invariant.init();
@@ -147,7 +147,7 @@ describe('state-machine-safety', () => {
 
 describe('liveness', () => {
   it('reports a cluster with no leader at the end', () => {
-    const ctx = new RecordingCtx(0, 5, multipaxos.params, {}, null);
+    const ctx = new RecordingCtx(multipaxos.params, 0, 5);
     const s = initMultiPaxos(ctx, ctx.params);
     const view: ClusterView<MultiPaxosState> = {
       now: 10_000_000,

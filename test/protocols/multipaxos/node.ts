@@ -1,11 +1,4 @@
 import { multipaxos } from '../../../src/protocols/multipaxos';
-import { onClientOp } from '../../../src/protocols/multipaxos/client';
-import {
-  initMultiPaxos,
-  onMultiPaxosMessage,
-  onMultiPaxosTimer,
-  recoverMultiPaxos,
-} from '../../../src/protocols/multipaxos/multipaxos';
 import type { Command } from '../../../src/protocols/common/kv';
 import type { Ballot } from '../../../src/protocols/paxos/ballot';
 import type {
@@ -14,38 +7,32 @@ import type {
   SlotProposal,
 } from '../../../src/protocols/multipaxos/types';
 import type { ClientOp, NodeId } from '../../../src/sim/types';
-import { RecordingCtx } from '../paxos/recording-ctx';
+import { NodeUnderTest } from '../recording-ctx';
+import { PaxosCtx } from '../paxos/paxos-ctx';
 
-/** One Multi-Paxos node driven through its handlers with a recording context. */
-export class MultiNode {
-  readonly ctx: RecordingCtx<MultiPaxosMsg>;
-  state: MultiPaxosState;
-
+/**
+ * One Multi-Paxos node driven through its handlers with a recording context; what a handler
+ * sent stays in ctx.sent until the next call.
+ */
+export class MultiNode extends NodeUnderTest<
+  MultiPaxosState,
+  MultiPaxosMsg,
+  PaxosCtx<MultiPaxosMsg>
+> {
   constructor(self: NodeId, variant: string | null = null, nodes = 5) {
-    this.ctx = new RecordingCtx<MultiPaxosMsg>(self, nodes, multipaxos.params, {}, variant);
-    this.state = initMultiPaxos(this.ctx, this.ctx.params);
-  }
-
-  receive(from: NodeId, msg: MultiPaxosMsg) {
-    this.ctx.drain();
-    onMultiPaxosMessage(this.ctx, this.state, from, msg);
-    return this.ctx.outbox;
+    super(
+      multipaxos,
+      new PaxosCtx<MultiPaxosMsg>(multipaxos.params, self, nodes, {}, variant),
+      true,
+    );
   }
 
   fire(timer: string) {
-    this.ctx.drain();
-    onMultiPaxosTimer(this.ctx, this.state, timer);
-    return this.ctx.outbox;
-  }
-
-  client(op: ClientOp) {
-    this.ctx.drain();
-    onClientOp(this.ctx, this.state, op);
-    return this.ctx.outbox;
+    return this.timer(timer);
   }
 
   restart(): void {
-    this.state = recoverMultiPaxos(this.ctx, new Map(this.ctx.disk), this.ctx.params);
+    this.state = this.fromDisk();
   }
 
   /**

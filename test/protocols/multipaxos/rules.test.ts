@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_BALLOT } from '../../../src/protocols/paxos/ballot';
-import { ofType } from '../paxos/recording-ctx';
+import { ofType } from '../recording-ctx';
 import { MultiNode, b, op, put } from './node';
 
 /**
@@ -13,7 +13,7 @@ function leader(variant: string | null = null): MultiNode {
   const n = new MultiNode(0, variant);
   n.elect([0, 1, 2]);
   expect(n.state.role).toBe('leader');
-  n.ctx.drain();
+  n.ctx.take();
   return n;
 }
 

@@ -11,13 +11,13 @@ import {
 import { initPaxos } from '../../../src/protocols/paxos/paxos';
 import type { PaxosState } from '../../../src/protocols/paxos/types';
 import type { ClusterView, HistoryEvent, Invariant } from '../../../src/sim/types';
-import { RecordingCtx } from './recording-ctx';
+import { RecordingCtx } from '../recording-ctx';
 
 /** The checkers themselves: each must fire on a cluster that breaks its rule, and only then. */
 
 function cluster(): { states: PaxosState[]; history: HistoryEvent[] } {
   const states = [0, 1, 2, 3, 4].map((self) => {
-    const ctx = new RecordingCtx(self, 5, paxos.params, {}, null);
+    const ctx = new RecordingCtx(paxos.params, self, 5);
     return initPaxos(ctx, ctx.params);
   });
   return { states, history: [] };

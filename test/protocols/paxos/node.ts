@@ -1,56 +1,30 @@
 import { paxos } from '../../../src/protocols/paxos';
-import {
-  initPaxos,
-  onPaxosClientOp,
-  onPaxosMessage,
-  onPaxosTimer,
-  recoverPaxos,
-} from '../../../src/protocols/paxos/paxos';
 import type { PaxosMsg, PaxosState } from '../../../src/protocols/paxos/types';
 import type { Ballot } from '../../../src/protocols/paxos/ballot';
-import type { ClientOp, NodeId } from '../../../src/sim/types';
-import { RecordingCtx } from './recording-ctx';
+import type { NodeId } from '../../../src/sim/types';
+import { NodeUnderTest, type ParamOverrides } from '../recording-ctx';
+import { PaxosCtx } from './paxos-ctx';
 
-/** One Paxos node driven through its handlers with a recording context. */
-export class PaxosNode {
-  readonly ctx: RecordingCtx<PaxosMsg>;
-  state: PaxosState;
-
-  constructor(
-    self: NodeId,
-    params: Record<string, number | boolean | string> = {},
-    variant: string | null = null,
-    nodes = 5,
-  ) {
-    this.ctx = new RecordingCtx<PaxosMsg>(self, nodes, paxos.params, params, variant);
-    this.state = initPaxos(this.ctx, this.ctx.params);
-  }
-
-  receive(from: NodeId, msg: PaxosMsg) {
-    this.ctx.drain();
-    onPaxosMessage(this.ctx, this.state, from, msg);
-    return this.ctx.outbox;
+/**
+ * One Paxos node driven through its handlers with a recording context; what a handler sent
+ * stays in ctx.sent until the next call.
+ */
+export class PaxosNode extends NodeUnderTest<PaxosState, PaxosMsg, PaxosCtx<PaxosMsg>> {
+  constructor(self: NodeId, params: ParamOverrides = {}, variant: string | null = null, nodes = 5) {
+    super(paxos, new PaxosCtx<PaxosMsg>(paxos.params, self, nodes, params, variant), true);
   }
 
   fire(timer: string) {
-    this.ctx.drain();
-    onPaxosTimer(this.ctx, this.state, timer);
-    return this.ctx.outbox;
+    return this.timer(timer);
   }
 
   propose(client: number, value: string, seq = 1) {
     return this.client({ client, seq, f: 'propose', value });
   }
 
-  client(op: ClientOp) {
-    this.ctx.drain();
-    onPaxosClientOp(this.ctx, this.state, op);
-    return this.ctx.outbox;
-  }
-
   /** Crash and restart from what is on disk. */
   restart(): void {
-    this.state = recoverPaxos(this.ctx, new Map(this.ctx.disk), this.ctx.params);
+    this.state = this.fromDisk();
   }
 }
 

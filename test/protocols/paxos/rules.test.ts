@@ -8,7 +8,7 @@ import {
 } from '../../../src/protocols/paxos/ballot';
 import { RETRY_TIMER } from '../../../src/protocols/paxos/types';
 import { PaxosNode, acceptReq, b, prepare, promiseMsg } from './node';
-import { ofType } from './recording-ctx';
+import { ofType } from '../recording-ctx';
 
 /**
  * One test per rule of "Paxos Made Simple" (sections 2.2 to 2.4), driving one node's handlers
