@@ -162,6 +162,20 @@ describe('splitbrain fuzz', () => {
     const third = fuzz('--seeds', '1..12', '--nemesis', '--shard', '3/3', '--workers', '1');
     expect([first.report.checked, third.report.checked]).toEqual([4, 4]);
   });
+
+  it('reports the time to converge over the seeds for a CRDT (and run for one seed)', () => {
+    const result = cli('fuzz', '--json', '--protocol', 'gcounter', '--seeds', '1..6', '--nemesis');
+    const report = JSON.parse(result.stdout);
+    expect(result.code).toBe(0);
+    expect(report.convergence).toMatchObject({ seeds: 6, notConverged: 0 });
+    expect(report.convergence.medianMicros).toBeGreaterThan(0);
+    expect(report.convergence.maxMicros).toBeGreaterThanOrEqual(report.convergence.p95Micros);
+    const one = runJson('--protocol', 'gcounter', '--nemesis', '--seed', '1');
+    expect(one.convergence.timeToConvergeMicros).toBeGreaterThan(0);
+    expect(one.convergence.convergedAtMicros).toBeGreaterThanOrEqual(
+      one.convergence.lastUpdateMicros,
+    );
+  });
 });
 
 describe('bad input gets one clear line on stderr and exit code 2', () => {

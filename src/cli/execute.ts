@@ -8,6 +8,7 @@ import {
 import type { WitnessOp } from '../sim/history/linearizability';
 import { UsageError } from './errors';
 import { sharePath } from '../sim/share';
+import { type ConvergenceReport, runMeasuringConvergence } from './convergence';
 import { Simulation, type RunSummary, type SimOptions } from '../sim/simulation';
 import type {
   Guarantee,
@@ -41,6 +42,8 @@ export interface RunReport extends RunSummary {
   /** Broken claimed guarantees are violations (event -1: found in the history, not at an event). */
   readonly violations: readonly Violation[];
   readonly anomalies: readonly Anomaly[];
+  /** For protocols that say what converged means (CRDTs): how long the replicas took to agree. */
+  readonly convergence?: ConvergenceReport;
   readonly wallMillis: number;
   readonly url: string;
 }
@@ -103,7 +106,7 @@ export function executeRun(
   const started = process.hrtime.bigint();
   // The command line never seeks, so it takes no checkpoints (the app does).
   const sim = new Simulation(scenario, module, { trace: 'hash', checkpointEvery: 0, ...options });
-  sim.runUntil(untilMicros);
+  const convergence = runMeasuringConvergence(sim, module, untilMicros);
   if (untilMicros >= scenario.durationMicros) sim.checkLiveness();
   // The run's own scenario: it holds any parameters the nemesis drew.
   const history = checkHistory(module, sim.scenario, sim.history);
@@ -115,6 +118,7 @@ export function executeRun(
     violations: [...summary.violations, ...brokenClaims(history, summary.simMicros)],
     anomalies: anomaliesOf(history, summary.simMicros),
     history,
+    ...(convergence === null ? {} : { convergence }),
     wallMillis: Math.round(wallMillis * 1000) / 1000,
     url: sharePath(sim.currentScenario(), untilMicros),
   };

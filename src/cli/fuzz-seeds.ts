@@ -18,6 +18,8 @@ export interface SeedResult {
   readonly failures: SeedFailure[];
   /** Guarantees the history broke that the configuration never claimed (not failures). */
   readonly anomalies: SeedFailure[];
+  /** For protocols that say what converged means: time to converge, null if it never did. */
+  readonly timeToConvergeMicros?: number | null;
 }
 
 function failureKind(invariant: string, event: number): SeedFailure['kind'] {
@@ -56,5 +58,8 @@ export function runSeed(base: Scenario, seed: string, untilMicros: Micros): Seed
     message: a.message,
     url: report.url,
   }));
-  return { seed, failures, anomalies };
+  const converge = report.convergence;
+  return converge === undefined
+    ? { seed, failures, anomalies }
+    : { seed, failures, anomalies, timeToConvergeMicros: converge.timeToConvergeMicros };
 }

@@ -136,9 +136,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const anomalies: SeedFailure[] = [];
   let done = 0;
   const started = process.hrtime.bigint();
+  const converge: (number | null)[] = [];
   const onResult = (result: SeedResult) => {
     failures.push(...result.failures);
     anomalies.push(...result.anomalies);
+    if (result.timeToConvergeMicros !== undefined) converge.push(result.timeToConvergeMicros);
     progress(++done, seeds.length, new Set(failures.map((f) => f.seed)).size);
   };
   if (workers === 1 || seeds.length <= BATCH)
@@ -172,10 +174,30 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       seed: Number(f.seed),
       command: reproduceCommand(argv, f.seed),
     })),
+    ...(converge.length === 0 ? {} : { convergence: convergenceSummary(converge) }),
   };
   if (values.json) console.log(JSON.stringify(report));
   else describe(report);
   return failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * Time to converge over the seeds that ran to their end: median, 95th percentile and maximum of
+ * those that converged, and how many did not (seeds stopped early by a violation are left out).
+ */
+function convergenceSummary(times: readonly (number | null)[]) {
+  const converged = times.filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const at = (q: number) =>
+    converged.length === 0
+      ? null
+      : converged[Math.min(converged.length - 1, Math.floor(q * converged.length))]!;
+  return {
+    seeds: times.length,
+    notConverged: times.length - converged.length,
+    medianMicros: at(0.5),
+    p95Micros: at(0.95),
+    maxMicros: converged.length === 0 ? null : converged[converged.length - 1]!,
+  };
 }
 
 type ReportedFailure = Omit<SeedFailure, 'seed'> & { seed: number; command: string };

@@ -293,6 +293,11 @@ export interface ProtocolModule<S = any, M extends Message = any> {
   nemesisParams?(rng: Rng, params: ParamValues, nodes: number): ParamValues;
   readonly invariants: readonly Invariant<S, any>[];
   readonly liveness?: LivenessCheck<S>;
+  /**
+   * Whether the replicas that are up hold one and the same state (CRDTs). Optional: the command
+   * line samples it along a run to report the time to converge after the last update.
+   */
+  converged?(states: readonly (S | null)[]): boolean;
   readonly view: ProtocolView<S, M>;
   readonly presets: readonly Preset[];
 }

@@ -1,5 +1,5 @@
 import type { ParamSpec, Preset, ProtocolModule } from '../../sim/types';
-import { convergedLiveness, wellFormedInvariant } from './checks';
+import { convergedLiveness, convergence, wellFormedInvariant } from './checks';
 import { gcounterType, pncounterType } from './counters';
 import { workloadOf, type CrdtType } from './crdt';
 import { initReplica, onGossipMessage, onGossipTimer, onUpdateOp, recoverReplica } from './gossip';
@@ -81,6 +81,10 @@ export function crdtProtocol<S>(
     claims: () => [],
     invariants: wellFormed === null ? [] : [wellFormed],
     liveness: convergedLiveness(type),
+    converged(states) {
+      const { distinct, diverged } = convergence(type, states);
+      return distinct <= 1 && diverged.length === 0;
+    },
     view: crdtView(type),
     presets,
   };
