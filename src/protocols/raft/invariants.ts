@@ -1,4 +1,5 @@
 import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
+import { column, setValueAt, valueAt, type Column } from '../common/column';
 import { opsCompleteWithin } from '../common/liveness';
 import { entryAt, lastLogIndex, lastLogTerm, termAt } from './log';
 import type { LogEntry, RaftState } from './types';
@@ -124,9 +125,9 @@ interface LogMatchingMemory {
    * up to that index (by induction on the index). The first term seen at an index is kept in
    * arrays, any other term at the same index in a map.
    */
-  term: number[];
-  prevTerm: number[];
-  command: number[];
+  term: Column;
+  prevTerm: Column;
+  command: Column;
   others: Map<string, [number, number]>;
   /** Per node: the state last looked at, the index verified up to, the truncation count. */
   state: (RaftState | null)[];
@@ -143,16 +144,16 @@ function registerEntry(
 ): string | null {
   let knownPrev: number;
   let knownCommand: number;
-  const first = memory.term[index];
+  const first = valueAt(memory.term, index);
   if (first === undefined) {
-    memory.term[index] = term;
-    memory.prevTerm[index] = prevTerm;
-    memory.command[index] = command;
+    setValueAt(memory.term, index, term);
+    setValueAt(memory.prevTerm, index, prevTerm);
+    setValueAt(memory.command, index, command);
     return null;
   }
   if (first === term) {
-    knownPrev = memory.prevTerm[index]!;
-    knownCommand = memory.command[index]!;
+    knownPrev = valueAt(memory.prevTerm, index)!;
+    knownCommand = valueAt(memory.command, index)!;
   } else {
     const key = `${index}/${term}`;
     const known = memory.others.get(key);
@@ -174,9 +175,9 @@ export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
   description:
     'If two logs contain an entry with the same index and term, the logs are identical in all entries up through that index.',
   init: () => ({
-    term: [],
-    prevTerm: [],
-    command: [],
+    term: column(),
+    prevTerm: column(),
+    command: column(),
     others: new Map(),
     state: [],
     verified: [],
@@ -227,9 +228,9 @@ export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
 
 interface CompletenessMemory {
   /** index -> term of the entry some node marked committed there (first report)... */
-  committedTerm: number[];
+  committedTerm: Column;
   /** ...and the term that node was in when it did (the entry was committed in that term or before). */
-  committedIn: number[];
+  committedIn: Column;
   maxCommitted: number;
   /** Per node: the state last looked at, its commit index then, the term it was last checked as a new leader. */
   state: (RaftState | null)[];
@@ -249,8 +250,8 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
   description:
     'If a log entry is committed in a given term, that entry will be present in the logs of the leaders for all higher-numbered terms.',
   init: () => ({
-    committedTerm: [],
-    committedIn: [],
+    committedTerm: column(),
+    committedIn: column(),
     maxCommitted: 0,
     state: [],
     commitSeen: [],
@@ -272,16 +273,16 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
       const upTo = Math.min(s.commitIndex, lastLogIndex(s));
       let newest = -1;
       for (let index = Math.max(seen + 1, s.snapshotIndex); index <= upTo; index++) {
-        if (memory.committedTerm[index] !== undefined) continue;
+        if (valueAt(memory.committedTerm, index) !== undefined) continue;
         const term = termAt(s, index);
         if (term < 0) continue;
-        memory.committedTerm[index] = term;
-        memory.committedIn[index] = s.currentTerm;
+        setValueAt(memory.committedTerm, index, term);
+        setValueAt(memory.committedIn, index, s.currentTerm);
         if (index > memory.maxCommitted) memory.maxCommitted = index;
         newest = index;
       }
       if (newest > 0) {
-        const term = memory.committedTerm[newest]!;
+        const term = valueAt(memory.committedTerm, newest)!;
         for (let other = 0; other < cluster.states.length; other++) {
           const o = cluster.states[other];
           if (o == null || o.role !== 'leader' || o.currentTerm <= s.currentTerm) continue;
@@ -295,13 +296,13 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
     if (s.role === 'leader' && memory.leaderTerm[node] !== s.currentTerm) {
       memory.leaderTerm[node] = s.currentTerm;
       let index = memory.maxCommitted;
-      while (index > 0 && !(memory.committedIn[index]! < s.currentTerm)) index--;
+      while (index > 0 && !(valueAt(memory.committedIn, index)! < s.currentTerm)) index--;
       if (index > 0) {
-        const term = memory.committedTerm[index]!;
+        const term = valueAt(memory.committedTerm, index)!;
         if (!holdsEntry(s, index, term)) {
           const held = termAt(s, index);
           const what = held < 0 ? 'nothing' : `an entry of term ${held}`;
-          return `n${node} became leader of term ${s.currentTerm} without committed entry ${index} (term ${term}, committed by term ${memory.committedIn[index]}); it holds ${what} there`;
+          return `n${node} became leader of term ${s.currentTerm} without committed entry ${index} (term ${term}, committed by term ${valueAt(memory.committedIn, index)}); it holds ${what} there`;
         }
       }
     }
@@ -313,8 +314,8 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
 
 interface MachineMemory {
   /** index -> term and command of the first entry any node applied there. */
-  term: number[];
-  command: number[];
+  term: Column;
+  command: Column;
   /** Per node: the state last looked at and its lastApplied then. */
   state: (RaftState | null)[];
   applied: number[];
@@ -324,7 +325,7 @@ export const stateMachineSafety: Invariant<RaftState, MachineMemory> = {
   id: 'state-machine-safety',
   description:
     'If a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index.',
-  init: () => ({ term: [], command: [], state: [], applied: [] }),
+  init: () => ({ term: column(), command: column(), state: [], applied: [] }),
   check(memory, cluster) {
     const s = nodeState(cluster);
     if (s === null) return null;
@@ -342,20 +343,20 @@ export const stateMachineSafety: Invariant<RaftState, MachineMemory> = {
     const last = lastLogIndex(s);
     for (let index = Math.max(seen + 1, s.snapshotIndex); index <= s.lastApplied; index++) {
       if (index > last) break;
-      const knownTerm = memory.term[index];
+      const knownTerm = valueAt(memory.term, index);
       if (index === s.snapshotIndex) {
         // Applied by installing a snapshot: only the term of its last entry is known.
         if (knownTerm !== undefined && knownTerm !== s.snapshotTerm)
-          return `n${node} installed a snapshot ending with an entry of term ${s.snapshotTerm} at index ${index}, where another server applied ${describe(knownTerm, memory.command[index]!)}`;
+          return `n${node} installed a snapshot ending with an entry of term ${s.snapshotTerm} at index ${index}, where another server applied ${describe(knownTerm, valueAt(memory.command, index)!)}`;
         continue;
       }
       const entry = entryAt(s, index);
       const command = commandKey(entry);
       if (knownTerm === undefined) {
-        memory.term[index] = entry.term;
-        memory.command[index] = command;
-      } else if (knownTerm !== entry.term || memory.command[index] !== command) {
-        return `n${node} applied ${describe(entry.term, command)} at index ${index}, where another server applied ${describe(knownTerm, memory.command[index]!)}`;
+        setValueAt(memory.term, index, entry.term);
+        setValueAt(memory.command, index, command);
+      } else if (knownTerm !== entry.term || valueAt(memory.command, index) !== command) {
+        return `n${node} applied ${describe(entry.term, command)} at index ${index}, where another server applied ${describe(knownTerm, valueAt(memory.command, index)!)}`;
       }
     }
     return null;
