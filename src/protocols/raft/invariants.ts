@@ -1,5 +1,5 @@
 import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
-import { column, setValueAt, valueAt, type Column } from '../common/column';
+import { column, forgetBelow, setValueAt, valueAt, type Column } from '../common/column';
 import { opsCompleteWithin } from '../common/liveness';
 import { entryAt, lastLogIndex, lastLogTerm, termAt } from './log';
 import type { LogEntry, RaftState } from './types';
@@ -37,6 +37,37 @@ function nodeState(cluster: Cluster): RaftState | null {
   const node = cluster.lastNode;
   if (node < 0) return null;
   return cluster.states[node] ?? null;
+}
+
+/**
+ * The compaction floor of the per-index memories: every node has compacted its log up to
+ * `floor` into a snapshot (a crashed node counts with the snapshot on its disk, which it took
+ * before it dropped those entries), so no log holds an entry at or below it any more, and no
+ * check looks there again: the memories forget those indices, and hold a window of the log
+ * instead of the whole run (every checkpoint copies them). The floor never goes down: a node
+ * that loses its disk (amnesia) comes back empty and gets a snapshot from the leader, whose own
+ * snapshot is at or above the floor.
+ */
+interface Floor {
+  /** Per node, the snapshot index it was last seen with. */
+  snapshotSeen: number[];
+  floor: number;
+}
+
+function floorMemory(): Floor {
+  return { snapshotSeen: [], floor: 0 };
+}
+
+/** After node `node` ran: whether the floor rose (it is recomputed only when a snapshot moved). */
+function raiseFloor(memory: Floor, cluster: Cluster, node: number, s: RaftState): boolean {
+  if (memory.snapshotSeen[node] === s.snapshotIndex) return false;
+  memory.snapshotSeen[node] = s.snapshotIndex;
+  let lowest = Infinity;
+  for (let n = 0; n < cluster.states.length; n++)
+    lowest = Math.min(lowest, memory.snapshotSeen[n] ?? 0);
+  if (lowest <= memory.floor) return false;
+  memory.floor = lowest;
+  return true;
 }
 
 // ---- Election Safety ----------------------------------------------------------------------------
@@ -133,6 +164,7 @@ interface LogMatchingMemory {
   state: (RaftState | null)[];
   verified: number[];
   truncations: number[];
+  compacted: Floor;
 }
 
 function registerEntry(
@@ -170,6 +202,16 @@ function registerEntry(
   return null;
 }
 
+/** Forget the registry's entries at or below the floor. */
+function forgetRegistry(memory: LogMatchingMemory): void {
+  const below = memory.compacted.floor + 1;
+  if (!forgetBelow(memory.term, below)) return;
+  forgetBelow(memory.prevTerm, below);
+  forgetBelow(memory.command, below);
+  for (const key of [...memory.others.keys()])
+    if (Number(key.slice(0, key.indexOf('/'))) < below) memory.others.delete(key);
+}
+
 export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
   id: 'log-matching',
   description:
@@ -182,11 +224,13 @@ export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
     state: [],
     verified: [],
     truncations: [],
+    compacted: floorMemory(),
   }),
   check(memory, cluster) {
     const s = nodeState(cluster);
     if (s === null) return null;
     const node = cluster.lastNode;
+    if (raiseFloor(memory.compacted, cluster, node, s)) forgetRegistry(memory);
     const last = lastLogIndex(s);
     let from: number;
     if (memory.state[node] !== s) {
@@ -207,6 +251,7 @@ export const logMatching: Invariant<RaftState, LogMatchingMemory> = {
       }
     }
     if (from <= s.snapshotIndex) from = s.snapshotIndex + 1;
+    if (from <= memory.compacted.floor) from = memory.compacted.floor + 1;
     memory.verified[node] = last;
     memory.truncations[node] = s.truncations;
     for (let index = from; index <= last; index++) {
@@ -236,6 +281,7 @@ interface CompletenessMemory {
   state: (RaftState | null)[];
   commitSeen: number[];
   leaderTerm: number[];
+  compacted: Floor;
 }
 
 /** Whether `s` holds the committed entry at `index` (an index inside its snapshot counts as held). */
@@ -256,11 +302,17 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
     state: [],
     commitSeen: [],
     leaderTerm: [],
+    compacted: floorMemory(),
   }),
   check(memory, cluster) {
     const s = nodeState(cluster);
     if (s === null) return null;
     const node = cluster.lastNode;
+    if (raiseFloor(memory.compacted, cluster, node, s)) {
+      const below = memory.compacted.floor + 1;
+      if (forgetBelow(memory.committedTerm, below)) forgetBelow(memory.committedIn, below);
+    }
+    const floor = memory.compacted.floor;
     if (memory.state[node] !== s) {
       memory.state[node] = s;
       memory.commitSeen[node] = s.snapshotIndex;
@@ -272,7 +324,7 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
       memory.commitSeen[node] = s.commitIndex;
       const upTo = Math.min(s.commitIndex, lastLogIndex(s));
       let newest = -1;
-      for (let index = Math.max(seen + 1, s.snapshotIndex); index <= upTo; index++) {
+      for (let index = Math.max(seen + 1, s.snapshotIndex, floor + 1); index <= upTo; index++) {
         if (valueAt(memory.committedTerm, index) !== undefined) continue;
         const term = termAt(s, index);
         if (term < 0) continue;
@@ -296,8 +348,9 @@ export const leaderCompleteness: Invariant<RaftState, CompletenessMemory> = {
     if (s.role === 'leader' && memory.leaderTerm[node] !== s.currentTerm) {
       memory.leaderTerm[node] = s.currentTerm;
       let index = memory.maxCommitted;
-      while (index > 0 && !(valueAt(memory.committedIn, index)! < s.currentTerm)) index--;
-      if (index > 0) {
+      // At or below the floor, every node holds the entry (in its snapshot): nothing to check.
+      while (index > floor && !(valueAt(memory.committedIn, index)! < s.currentTerm)) index--;
+      if (index > floor) {
         const term = valueAt(memory.committedTerm, index)!;
         if (!holdsEntry(s, index, term)) {
           const held = termAt(s, index);
@@ -319,17 +372,28 @@ interface MachineMemory {
   /** Per node: the state last looked at and its lastApplied then. */
   state: (RaftState | null)[];
   applied: number[];
+  compacted: Floor;
 }
 
 export const stateMachineSafety: Invariant<RaftState, MachineMemory> = {
   id: 'state-machine-safety',
   description:
     'If a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index.',
-  init: () => ({ term: column(), command: column(), state: [], applied: [] }),
+  init: () => ({
+    term: column(),
+    command: column(),
+    state: [],
+    applied: [],
+    compacted: floorMemory(),
+  }),
   check(memory, cluster) {
     const s = nodeState(cluster);
     if (s === null) return null;
     const node = cluster.lastNode;
+    if (raiseFloor(memory.compacted, cluster, node, s)) {
+      const below = memory.compacted.floor + 1;
+      if (forgetBelow(memory.term, below)) forgetBelow(memory.command, below);
+    }
     if (memory.state[node] !== s) {
       memory.state[node] = s;
       memory.applied[node] = s.snapshotIndex;
@@ -341,7 +405,8 @@ export const stateMachineSafety: Invariant<RaftState, MachineMemory> = {
     }
     memory.applied[node] = s.lastApplied;
     const last = lastLogIndex(s);
-    for (let index = Math.max(seen + 1, s.snapshotIndex); index <= s.lastApplied; index++) {
+    const start = Math.max(seen + 1, s.snapshotIndex, memory.compacted.floor + 1);
+    for (let index = start; index <= s.lastApplied; index++) {
       if (index > last) break;
       const knownTerm = valueAt(memory.term, index);
       if (index === s.snapshotIndex) {

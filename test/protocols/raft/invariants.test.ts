@@ -118,6 +118,57 @@ describe('Log Matching', () => {
   });
 });
 
+describe('the per-index memories keep a window, not the whole run', () => {
+  /** Both nodes compact their first `upTo` entries of term 1 into a snapshot. */
+  function compact(states: RaftState[], upTo: number) {
+    for (const s of states) {
+      s.log = s.log.slice(upTo - s.snapshotIndex);
+      s.snapshotIndex = upTo;
+      s.snapshotTerm = 1;
+    }
+  }
+
+  it('Log Matching forgets what every node compacted, and still catches a conflict above it', () => {
+    const a = state('follower', 1, noops(...Array(3000).fill(1)));
+    const b = state('follower', 1, noops(...Array(3000).fill(1)));
+    const c = new Cluster([a, b]);
+    const memory = logMatching.init();
+    expect([c.check(logMatching, memory, 0), c.check(logMatching, memory, 1)]).toEqual([
+      null,
+      null,
+    ]);
+    compact([a], 2500);
+    c.check(logMatching, memory, 0);
+    expect(memory.term.base).toBe(0); // b still holds those entries: nothing forgotten
+    compact([b], 2500);
+    c.check(logMatching, memory, 1);
+    expect(memory.term.base).toBe(2501);
+    expect(memory.term.values.length).toBeLessThanOrEqual(1024);
+    a.log.push({ term: 1, cmd: command(1, 1, 'put', 'x', 'a') });
+    b.log.push({ term: 1, cmd: command(2, 1, 'put', 'x', 'b') });
+    c.check(logMatching, memory, 0);
+    expect(c.check(logMatching, memory, 1)).toContain('different entries at index 3001 in term 1');
+  });
+
+  it('State Machine Safety forgets what every node compacted, and still catches a divergence above it', () => {
+    const a = state('follower', 1, noops(...Array(3000).fill(1)), 3000);
+    const b = state('follower', 1, noops(...Array(3000).fill(1)), 3000);
+    const c = new Cluster([a, b]);
+    const memory = stateMachineSafety.init();
+    c.check(stateMachineSafety, memory, 0);
+    c.check(stateMachineSafety, memory, 1);
+    compact([a, b], 2900);
+    c.check(stateMachineSafety, memory, 0);
+    c.check(stateMachineSafety, memory, 1);
+    expect(memory.term.base).toBe(2901);
+    a.log.push(...noops(1));
+    b.log.push(...noops(2));
+    a.commitIndex = a.lastApplied = b.commitIndex = b.lastApplied = 3001;
+    expect(c.check(stateMachineSafety, memory, 0)).toBeNull();
+    expect(c.check(stateMachineSafety, memory, 1)).toContain('at index 3001');
+  });
+});
+
 describe('Leader Completeness', () => {
   it('flags a new leader that lacks an entry committed in an earlier term', () => {
     const a = state('follower', 1, noops(1, 1), 2);
