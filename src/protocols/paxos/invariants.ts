@@ -1,5 +1,5 @@
 import type { ClusterView, HistoryEvent, Invariant } from '../../sim/types';
-import { formatBallot, isNoBallot } from './ballot';
+import { formatBallot, isNoBallot, sameBallot, type Ballot } from './ballot';
 import { opsCompleteWithin } from '../common/liveness';
 import { chosenAt, emptyRegistry, recordAcceptance, type ChosenRegistry } from './chosen';
 import { PROMISE_KEPT, checkPromise, promiseMemory, type PromiseMemory } from './promise-kept';
@@ -120,8 +120,8 @@ export const learnOnlyChosen: Invariant<PaxosState, LearnMemory> = {
 };
 
 interface PromiseWatch extends PromiseMemory {
-  /** Per node, the accepted ballot last seen ("-" for none). */
-  accepted: string[];
+  /** Per node, the accepted ballot last seen. */
+  accepted: Ballot[];
 }
 
 export const promiseKept: Invariant<PaxosState, PromiseWatch> = {
@@ -131,9 +131,10 @@ export const promiseKept: Invariant<PaxosState, PromiseWatch> = {
     const node = cluster.lastNode;
     const s = node < 0 ? null : cluster.states[node];
     if (s == null) return null;
-    const key = formatBallot(s.accepted);
-    const fresh = memory.accepted[node] !== key && !isNoBallot(s.accepted);
-    memory.accepted[node] = key;
+    const before = memory.accepted[node];
+    const fresh =
+      !isNoBallot(s.accepted) && (before === undefined || !sameBallot(before, s.accepted));
+    memory.accepted[node] = s.accepted;
     return checkPromise(memory, node, fresh ? s.accepted : null, s.promised);
   },
 };
