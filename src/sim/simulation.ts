@@ -64,6 +64,12 @@ export interface SimOptions {
   /** Stop at the first violation (fuzzing). */
   readonly stopOnViolation?: boolean;
   readonly maxEvents?: number;
+  /**
+   * Freeze every message, deeply, as it is sent (tests): a protocol that sends a piece of its
+   * own state and changes it afterwards then fails at once with a handler error, instead of
+   * changing a message in flight (and the checkpoints that hold it).
+   */
+  readonly freezeMessages?: boolean;
 }
 
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -200,6 +206,7 @@ export class Simulation {
       checkInvariants: options.checkInvariants ?? true,
       stopOnViolation: options.stopOnViolation ?? false,
       maxEvents: options.maxEvents ?? LIMITS.maxEvents,
+      freezeMessages: options.freezeMessages ?? false,
     };
     this.inputs = [...scenario.inputs];
     this.trace = new Trace(this.options.trace, LIMITS.maxTraceRecords);
@@ -499,6 +506,7 @@ export class Simulation {
       to,
     );
     assert(typeof msg.type === 'string', 'a message without a type from node', from);
+    if (this.options.freezeMessages) deepFreeze(msg);
     const typeId = this.internType(msg.type);
     this.transmit(from, to, msg, typeId, false);
     const policy = this.network.policy(from, to);
@@ -1143,6 +1151,23 @@ export class Simulation {
   noteFrom(node: NodeId, kind: string, value: number): void {
     assert(Number.isInteger(value), 'note value must be an integer', kind, value);
     this.trace.record(REC.note, this.now, node, -1, this.trace.intern(kind), value, 0);
+  }
+}
+
+/** Freeze a value and everything it holds (Maps and Sets are frozen but stay mutable). */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  if (ArrayBuffer.isView(value)) return; // typed arrays cannot be frozen
+  Object.freeze(value);
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      deepFreeze(k);
+      deepFreeze(v);
+    }
+  } else if (value instanceof Set) {
+    for (const v of value) deepFreeze(v);
+  } else {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   }
 }
 
