@@ -141,6 +141,40 @@ describe('primary-backup: views and failover', () => {
     expect(b.ctx.take('Ack').at(-1)!.msg).toEqual({ type: 'Ack', view: 1, length: 2 });
   });
 
+  it('a late NewView of a view already taken never drops entries; a longer one (the primary restarted) is taken', () => {
+    const b = node(2);
+    const cmd = (seq: number) => ({
+      client: 0,
+      seq,
+      f: 'append' as const,
+      key: 'x',
+      value: ` ${seq}`,
+      expected: '',
+    });
+    onPbMessage(b.ctx, b.state, 0, { type: 'NewView', view: 0, log: [cmd(1)], commit: 0 });
+    onPbMessage(b.ctx, b.state, 0, {
+      type: 'Update',
+      view: 0,
+      from: 2,
+      entries: [cmd(2)],
+      commit: 1,
+    });
+    b.ctx.take();
+    // The first NewView again (duplicated or overtaken on the network): entry 2 stays.
+    onPbMessage(b.ctx, b.state, 0, { type: 'NewView', view: 0, log: [cmd(1)], commit: 0 });
+    expect(b.state.log.map((c) => c.seq)).toEqual([1, 2]);
+    expect(b.ctx.take('Ack').map((s) => s.msg)).toEqual([{ type: 'Ack', view: 0, length: 2 }]);
+    // The primary restarted in view 0 with entries this backup never got: it takes them.
+    onPbMessage(b.ctx, b.state, 0, {
+      type: 'NewView',
+      view: 0,
+      log: [cmd(1), cmd(2), cmd(3)],
+      commit: 2,
+    });
+    expect(b.state.log.map((c) => c.seq)).toEqual([1, 2, 3]);
+    expect(b.ctx.take('Ack').map((s) => s.msg)).toEqual([{ type: 'Ack', view: 0, length: 3 }]);
+  });
+
   it('a restarted node comes back with its view and log from disk', () => {
     const b = node(2);
     const entry = { client: 0, seq: 1, f: 'put' as const, key: 'x', value: 'a', expected: '' };

@@ -181,7 +181,7 @@ function becomePrimary(ctx: Ctx, s: PbState): void {
 }
 
 function sendNewView(ctx: Ctx, s: PbState, peer: NodeId): void {
-  ctx.send(peer, { type: 'NewView', view: s.view, log: s.log, commit: s.commitIndex });
+  ctx.send(peer, { type: 'NewView', view: s.view, log: s.log.slice(), commit: s.commitIndex });
 }
 
 /** Backups that must take the new primary's log before it serves: all, one, or none. */
@@ -323,6 +323,14 @@ function onNewView(
   if (m.view < s.view) return ctx.send(from, { type: 'StartView', view: s.view });
   if (m.view > s.view) setView(ctx, s, m.view);
   assert(s.role === 'backup', 'two primaries in one view', s.view);
+  if (s.synced === s.view && m.log.length <= s.log.length) {
+    // A late or duplicated NewView of a view this backup already took. Within a view every
+    // entry comes from the view's primary, which only appends: the shorter log is a prefix of
+    // the longer. Taking it would drop entries this backup has acknowledged (and the primary
+    // may have committed on that strength).
+    s.lastHeard = ctx.now;
+    return ctx.send(from, { type: 'Ack', view: s.view, length: s.log.length });
+  }
   replaceLog(ctx, s, m.log);
   s.synced = s.view;
   ctx.persist(SYNCED_KEY, s.view);
