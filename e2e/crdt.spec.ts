@@ -48,6 +48,12 @@ test('partition, then heal: the replicas differ during the partition and agree a
   // Each side has updates the other has not seen: n0's version differs from n2's.
   expect(during[0]!.version).not.toBe(during[2]!.version);
   await page.screenshot({ path: testInfo.outputPath('crdt-partition.png') });
+  // The Replicas tab: the replicas side by side, those that differ from the join marked.
+  await page.getByRole('tab', { name: 'Replicas' }).click();
+  const sideBySide = page.getByTestId('replicas');
+  await expect(sideBySide).toContainText('replicas differ');
+  expect(await sideBySide.locator('td.differs').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: testInfo.outputPath('crdt-partition-replicas.png') });
 
   await page.evaluate((t) => window.splitbrain!.seek(t), run.durationMicros);
   const after = await replicas(page);
@@ -56,6 +62,9 @@ test('partition, then heal: the replicas differ during the partition and agree a
   expect(after[0]!.badge).toMatch(/^count \d+$/);
   const state = await page.evaluate(() => window.splitbrain!.state()!);
   expect(state.violations).toEqual([]);
+  await expect(sideBySide).toContainText('All replicas that are up agree.');
+  expect(await sideBySide.locator('td.differs').count()).toBe(0);
+  await page.getByRole('tab', { name: 'Inspector' }).click();
   await page.locator('[data-node="2"]').click();
   await page.keyboard.press('Escape');
   await page.screenshot({ path: testInfo.outputPath('crdt-healed.png') });

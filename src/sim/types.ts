@@ -202,6 +202,24 @@ export interface ProtocolView<S, M extends Message> {
    * Optional; the app charts messages, client latency and terms for every protocol by itself.
    */
   metrics?(states: readonly (S | null)[]): Readonly<Record<string, number>>;
+  /**
+   * The replicas' states side by side (CRDTs, replication strategies): a row per node, a column
+   * per part of the state (a key, a value), each cell marked where it differs from the others.
+   * Optional; the app shows it as the Replicas tab.
+   */
+  compare?(states: readonly (S | null)[]): ReplicaComparison;
+}
+
+/** Replicas side by side. Text is shown as text, never as HTML. */
+export interface ReplicaComparison {
+  readonly columns: readonly string[];
+  /** One row per node; `cells` is null while the node is down (or holds no replica). */
+  readonly rows: readonly {
+    readonly node: NodeId;
+    readonly cells: readonly { readonly text: string; readonly differs: boolean }[] | null;
+  }[];
+  /** What `differs` compares with (e.g. "the join of all replicas"). */
+  readonly note: string;
 }
 
 /** One section of a protocol's inspector panel. Text is shown as text, never as HTML. */

@@ -51,7 +51,7 @@ export const EMPTY_DRAFT: ScenarioDraft = {
   presetId: null,
 };
 
-export type SideTab = 'inspector' | 'violations' | 'history' | 'metrics';
+export type SideTab = 'inspector' | 'replicas' | 'violations' | 'history' | 'metrics';
 
 /** A message picked in the cluster view; a copy, so it stays shown after its delivery. */
 export interface SelectedMessage {

@@ -21,6 +21,23 @@ export function crdtView<S>(type: CrdtType<S>): ProtocolView<Replica<S>, CrdtMsg
     label: labelMessage,
     ringTimer: GOSSIP_TIMER,
     inspect: (r, self) => [...type.inspect(r.crdt, r.variant), replicaSection(r, self)],
+    compare(states) {
+      const { diverged } = convergence(type, states);
+      return {
+        columns: ['value', 'updates seen'],
+        rows: states.map((r, node) => ({
+          node,
+          cells:
+            r == null
+              ? null
+              : [
+                  { text: type.badge(r.crdt, r.variant), differs: diverged.includes(node) },
+                  { text: String(contextSize(r.clock)), differs: diverged.includes(node) },
+                ],
+        })),
+        note: 'marked: differs from the join of all replicas (what they converge to)',
+      };
+    },
     metrics(states) {
       const c = convergence(type, states);
       return {

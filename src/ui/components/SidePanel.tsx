@@ -6,10 +6,12 @@ import { type SideTab, useApp } from '../store';
 import { type TreeNode, toTree } from '../tree';
 import { HistoryView } from './HistoryView';
 import { MetricsView } from './MetricsView';
+import { ReplicasView } from './ReplicasView';
 import { ViolationsView } from './ViolationsView';
 
 const TABS: readonly [SideTab, string][] = [
   ['inspector', 'Inspector'],
+  ['replicas', 'Replicas'],
   ['violations', 'Violations'],
   ['history', 'Clients'],
   ['metrics', 'Metrics'],
@@ -17,13 +19,18 @@ const TABS: readonly [SideTab, string][] = [
 
 /** The right-hand panel: the selected node's inspector, the violations, the client history. */
 export function SidePanel() {
-  const tab = useApp((s) => s.sideTab);
+  const chosen = useApp((s) => s.sideTab);
   const setTab = useApp((s) => s.setSideTab);
   const violations = useApp((s) => s.lastRun?.violations ?? 0);
+  // The Replicas tab is there for protocols that compare their replicas (CRDTs, replication).
+  useApp((s) => s.runVersion);
+  const comparable = currentRun()?.module.view.compare !== undefined;
+  const tabs = TABS.filter(([id]) => id !== 'replicas' || comparable);
+  const tab = chosen === 'replicas' && !comparable ? 'inspector' : chosen;
   return (
     <section className="panel side" aria-label="Details">
       <div className="tabs" role="tablist" aria-label="Details">
-        {TABS.map(([id, label]) => (
+        {tabs.map(([id, label]) => (
           <button
             key={id}
             type="button"
@@ -45,6 +52,7 @@ export function SidePanel() {
         aria-labelledby={`tab-${tab}`}
       >
         {tab === 'inspector' && <Inspector />}
+        {tab === 'replicas' && <ReplicasView />}
         {tab === 'violations' && <ViolationsView />}
         {tab === 'history' && <HistoryView />}
         {tab === 'metrics' && <MetricsView />}

@@ -1,4 +1,5 @@
 import type { InspectSection, ProtocolView } from '../../../sim/types';
+import { compareStores } from '../../common/compare';
 import { compareStamps, lwwText, type LwwValue } from '../common/lww';
 import { shortValue } from '../common/shared';
 import { aeDigest } from './invariants';
@@ -40,6 +41,8 @@ export const aeView: ProtocolView<AeState, AeMsg> = {
     return `Entries ranges [${msg.ranges.join(' ')}] (${msg.entries.length} values${msg.reply ? ', send yours' : ''})`;
   },
   ringTimer: GOSSIP_TIMER,
+  compare: (states) =>
+    compareStores(states, (s) => new Map([...s.store].map(([key, v]) => [key, v.value]))),
   inspect(s) {
     const ranges = s.tree.length / 2;
     const keys = [...s.store.keys()].sort();

@@ -1,4 +1,5 @@
 import type { InspectSection, NodeId, ProtocolView } from '../../../sim/types';
+import { compareStores } from '../../common/compare';
 import { storeSection } from '../common/shared';
 import { MASTER, TICK_TIMER, roleIn, type ChainMsg, type ChainState } from './types';
 
@@ -61,6 +62,8 @@ export const chainView: ProtocolView<ChainState, ChainMsg> = {
   ringTimer: TICK_TIMER,
   // The nemesis's leader bursts cut off whoever is the tail (the server that answers).
   leaderRoles: ['tail', 'single'],
+  // The master holds no replica of the data.
+  compare: (states) => compareStores(states, (s, node) => (node === MASTER ? null : s.store.kv)),
   inspect(s, self) {
     const config: InspectSection = {
       title: 'Configuration',

@@ -1,4 +1,5 @@
 import type { InspectSection, ProtocolView } from '../../../sim/types';
+import { compareStores } from '../../common/compare';
 import { shortValue } from '../common/shared';
 import { clockText, covers, mergeSiblings, type Version } from '../common/versions';
 import { TICK_TIMER, type DynamoMsg, type DynamoState } from './types';
@@ -71,6 +72,21 @@ export const dynamoView: ProtocolView<DynamoState, DynamoMsg> = {
     }
   },
   ringTimer: TICK_TIMER,
+  // Siblings side by side, sorted by value: replicas that hold the same versions read alike.
+  compare: (states) =>
+    compareStores(
+      states,
+      (s) =>
+        new Map(
+          [...s.store].map(([key, versions]) => [
+            key,
+            versions
+              .map((v) => v.value)
+              .sort()
+              .join(' | '),
+          ]),
+        ),
+    ),
   inspect(s) {
     const keys = [...s.store.keys()].sort();
     const sections: InspectSection[] = [

@@ -1,4 +1,5 @@
 import type { InspectSection, ProtocolView } from '../../../sim/types';
+import { compareStores } from '../../common/compare';
 import { compareStamps, lwwText, type LwwValue } from '../common/lww';
 import { shortValue } from '../common/shared';
 import { clockText, covers, mergeSiblings, type Version } from '../common/versions';
@@ -56,6 +57,20 @@ export const mmView: ProtocolView<MmState, MmMsg> = {
       : `Update ${msg.key} ${msg.versions.map((v) => clockText(v.clock)).join(' ')}`;
   },
   ringTimer: TICK_TIMER,
+  compare: (states) =>
+    compareStores(states, (s) => {
+      const values = new Map<string, string>();
+      for (const [key, v] of s.lww) values.set(key, v.value);
+      for (const [key, versions] of s.vv)
+        values.set(
+          key,
+          versions
+            .map((v) => v.value)
+            .sort()
+            .join(' | '),
+        );
+      return values;
+    }),
   inspect(s) {
     const rows: [string, string][] = [];
     for (const key of [...s.lww.keys()].sort()) {

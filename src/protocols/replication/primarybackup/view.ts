@@ -1,4 +1,5 @@
 import type { InspectSection, NodeId, ProtocolView } from '../../../sim/types';
+import { compareStores } from '../../common/compare';
 import { storeSection } from '../common/shared';
 import { HEARTBEAT_TIMER, primaryOf, type PbMsg, type PbState } from './types';
 
@@ -50,6 +51,7 @@ export const pbView: ProtocolView<PbState, PbMsg> = {
   ringTimer: HEARTBEAT_TIMER,
   // The nemesis's leader bursts cut off whoever is primary.
   leaderRoles: ['primary', 'new primary'],
+  compare: (states) => compareStores(states, (s) => s.store.kv),
   inspect(s, self) {
     const sections: InspectSection[] = [
       {
