@@ -1,7 +1,7 @@
 import type { InspectCell } from '../../sim/types';
 import { formatMicros } from '../format';
 import { timerRemaining } from '../playback';
-import { currentRun } from '../sim-bridge';
+import { currentRun, protocolModule } from '../sim-bridge';
 import { type SideTab, useApp } from '../store';
 import { type TreeNode, toTree } from '../tree';
 import { HistoryView } from './HistoryView';
@@ -23,8 +23,9 @@ export function SidePanel() {
   const setTab = useApp((s) => s.setSideTab);
   const violations = useApp((s) => s.lastRun?.violations ?? 0);
   // The Replicas tab is there for protocols that compare their replicas (CRDTs, replication).
-  useApp((s) => s.runVersion);
-  const comparable = currentRun()?.module.view.compare !== undefined;
+  // Re-rendered when the run's protocol changes, not at every step of the run.
+  const runProtocol = useApp((s) => s.lastRun?.protocol ?? null);
+  const comparable = protocolModule(runProtocol)?.view.compare !== undefined;
   const tabs = TABS.filter(([id]) => id !== 'replicas' || comparable);
   const tab = chosen === 'replicas' && !comparable ? 'inspector' : chosen;
   return (

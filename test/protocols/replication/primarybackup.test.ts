@@ -33,6 +33,16 @@ function readyPrimary(mode: string) {
   return p;
 }
 
+/** Client 0's append of " seq" to x, as a log entry. */
+const cmd = (seq: number) => ({
+  client: 0,
+  seq,
+  f: 'append' as const,
+  key: 'x',
+  value: ` ${seq}`,
+  expected: '',
+});
+
 function put(p: { ctx: Ctx; state: PbState }, value = 'v') {
   onPbClientOp(p.ctx, p.state, clientOp('put', 'x', value));
 }
@@ -120,14 +130,6 @@ describe('primary-backup: views and failover', () => {
 
   it('a backup adopts the new primary’s whole log, persists it, and acknowledges its length', () => {
     const b = node(2);
-    const cmd = (seq: number) => ({
-      client: 0,
-      seq,
-      f: 'append' as const,
-      key: 'x',
-      value: ` ${seq}`,
-      expected: '',
-    });
     onPbMessage(b.ctx, b.state, 0, {
       type: 'NewView',
       view: 0,
@@ -143,14 +145,6 @@ describe('primary-backup: views and failover', () => {
 
   it('a late NewView of a view already taken never drops entries; a longer one (the primary restarted) is taken', () => {
     const b = node(2);
-    const cmd = (seq: number) => ({
-      client: 0,
-      seq,
-      f: 'append' as const,
-      key: 'x',
-      value: ` ${seq}`,
-      expected: '',
-    });
     onPbMessage(b.ctx, b.state, 0, { type: 'NewView', view: 0, log: [cmd(1)], commit: 0 });
     onPbMessage(b.ctx, b.state, 0, {
       type: 'Update',

@@ -39,6 +39,14 @@ export function hasWrite(siblings: readonly Version[], client: number, seq: numb
   return siblings.some((v) => (v.writes[client] ?? 0) >= seq);
 }
 
+/** Siblings' values as one text, sorted: replicas holding the same versions read alike. */
+export function siblingValues(siblings: readonly Version[]): string {
+  return siblings
+    .map((v) => v.value)
+    .sort()
+    .join(' | ');
+}
+
 export type Order = 'before' | 'after' | 'equal' | 'concurrent';
 
 /** How clock a relates to clock b. */

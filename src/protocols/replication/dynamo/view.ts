@@ -1,7 +1,7 @@
 import type { InspectSection, ProtocolView } from '../../../sim/types';
 import { compareStores } from '../../common/compare';
 import { shortValue } from '../common/shared';
-import { clockText, covers, mergeSiblings, type Version } from '../common/versions';
+import { clockText, covers, mergeSiblings, siblingValues, type Version } from '../common/versions';
 import { TICK_TIMER, type DynamoMsg, type DynamoState } from './types';
 
 /** Siblings beyond the first, over every key a node holds. */
@@ -76,16 +76,7 @@ export const dynamoView: ProtocolView<DynamoState, DynamoMsg> = {
   compare: (states) =>
     compareStores(
       states,
-      (s) =>
-        new Map(
-          [...s.store].map(([key, versions]) => [
-            key,
-            versions
-              .map((v) => v.value)
-              .sort()
-              .join(' | '),
-          ]),
-        ),
+      (s) => new Map([...s.store].map(([key, versions]) => [key, siblingValues(versions)])),
     ),
   inspect(s) {
     const keys = [...s.store.keys()].sort();

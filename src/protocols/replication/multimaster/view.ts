@@ -2,7 +2,7 @@ import type { InspectSection, ProtocolView } from '../../../sim/types';
 import { compareStores } from '../../common/compare';
 import { compareStamps, lwwText, type LwwValue } from '../common/lww';
 import { shortValue } from '../common/shared';
-import { clockText, covers, mergeSiblings, type Version } from '../common/versions';
+import { clockText, covers, mergeSiblings, siblingValues, type Version } from '../common/versions';
 import { mmDigest } from './invariants';
 import { TICK_TIMER, type MmMsg, type MmState } from './types';
 
@@ -61,14 +61,7 @@ export const mmView: ProtocolView<MmState, MmMsg> = {
     compareStores(states, (s) => {
       const values = new Map<string, string>();
       for (const [key, v] of s.lww) values.set(key, v.value);
-      for (const [key, versions] of s.vv)
-        values.set(
-          key,
-          versions
-            .map((v) => v.value)
-            .sort()
-            .join(' | '),
-        );
+      for (const [key, versions] of s.vv) values.set(key, siblingValues(versions));
       return values;
     }),
   inspect(s) {
